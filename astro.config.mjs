@@ -1,0 +1,25 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig, envField } from 'astro/config';
+
+// Runtime configuration is parsed by src/config.ts (shared with the command-line scripts); the
+// schema below declares the same variables to Astro so that a bad value fails at start.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  server: { host: '127.0.0.1', port: 4321 },
+  security: { checkOrigin: true },
+  devToolbar: { enabled: false },
+  env: {
+    schema: {
+      DATA_DIR: envField.string({ context: 'server', access: 'public', optional: true }),
+      MEILI_HOST: envField.string({ context: 'server', access: 'public', optional: true }),
+      MEILI_API_KEY: envField.string({ context: 'server', access: 'secret', optional: true }),
+      TIP_KEK: envField.string({ context: 'server', access: 'secret', optional: true }),
+    },
+    validateSecrets: false,
+  },
+  vite: {
+    build: { chunkSizeWarningLimit: 1500 },
+  },
+});

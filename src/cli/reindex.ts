@@ -1,0 +1,17 @@
+/**
+ * `npm run reindex`: rebuilds the Meilisearch index from SQLite, printing progress.
+ * Uses MEILI_HOST when set, else starts the local Meilisearch for the duration of the run
+ * (stop `npm start` first: one local instance per DATA_DIR).
+ */
+import { meiliClient, rebuildIndex } from '../features/search/search.server.ts';
+import { connectSearch, log, openData } from './bootstrap.ts';
+
+const { config, db } = openData();
+const search = await connectSearch(config);
+try {
+  const r = await rebuildIndex(db, meiliClient(search), { onProgress: (done, total) => log(`indexed ${done}/${total}`) });
+  log(`search index rebuilt: ${r.documents} documents in ${r.ms} ms`);
+} finally {
+  await search.local?.stop();
+  db.$client.close();
+}

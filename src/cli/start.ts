@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole site on one machine. Migrates the database, seeds an empty one (real
+ * divisions, the official tables, demo workshops), starts and supervises a local Meilisearch when
+ * MEILI_HOST is unset, builds the search index when it is missing or stale, builds the Astro server
+ * when `dist/` is missing, then serves on HOST:PORT (default http://127.0.0.1:4321).
+ * Every ten minutes, and so after midnight in Asia/Shanghai, a stale index is rebuilt: verdicts and
+ * disclosure periods change with the date.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seedIfEmpty } from '../features/imports/import.server.ts';
+import { isIndexStale, meiliClient, rebuildIndex } from '../features/search/search.server.ts';
+import { todayInShanghai } from '../lib/dates.ts';
+import { connectSearch, log, openData } from './bootstrap.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const entry = path.join(root, 'dist/server/entry.mjs');
+
+const { config, db } = openData();
+if (seedIfEmpty(db, { demoCount: config.DEMO_COUNT, today: todayInShanghai(), log })) log('database seeded');
+
+const search = await connectSearch(config);
+const client = meiliClient(search);
+
+let indexing = false;
+async function refreshIndex(): Promise<void> {
+  if (indexing) return;
+  indexing = true;
+  try {
+    if (await isIndexStale(db, client)) {
+      log('building the search index');
+      const r = await rebuildIndex(db, client, { onProgress: (done, total) => log(`indexed ${done}/${total}`) });
+      log(`search index ready: ${r.documents} documents in ${r.ms} ms`);
+    }
+  } catch (e) {
+    log(`search index not refreshed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    indexing = false;
+  }
+}
+await refreshIndex();
+setInterval(() => void refreshIndex(), 10 * 60 * 1000).unref();
+
+if (!existsSync(entry)) {
+  log('building the site (first start)');
+  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  if (built.status !== 0) {
+    await search.local?.stop();
+    process.exit(built.status ?? 1);
+  }
+}
+
+process.env.HOST = config.HOST;
+process.env.PORT = String(config.PORT);
+process.env.DATA_DIR = config.dataDir;
+process.env.MEILI_HOST = search.host;
+if (search.apiKey) process.env.MEILI_API_KEY = search.apiKey;
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`${signal}: stopping`);
+  await search.local?.stop();
+  db.$client.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await import(pathToFileURL(entry).href);
+log(`serving on http://${config.HOST}:${config.PORT}`);

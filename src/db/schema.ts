@@ -1,0 +1,292 @@
+/**
+ * Drizzle schema of Fangxin's system of record (SQLite).
+ *
+ * Conventions:
+ * - dates are ISO strings: `YYYY-MM-DD` for calendar days (Asia/Shanghai), full ISO-8601 for instants;
+ *   a published date known only to the month is stored as `YYYY-MM` (see `announcementDate`);
+ * - money is in yuan (元) as REAL; the official tables publish 万元, converted on import;
+ * - codes (registration no., credit code, division code, decision no.) are TEXT, kept exactly as
+ *   issued, leading zeros included;
+ * - `source` is `official` (imported from a published table) or `demo` (fictitious, generated).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+/** GB/T 2260 administrative divisions of Jiangxi: province, 11 cities (设区市), 100 counties. */
+export const divisions = sqliteTable('divisions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level', { enum: ['province', 'city', 'county'] }).notNull(),
+  parentCode: text('parent_code'),
+});
+
+/**
+ * A party named in a credit record: a registered small workshop (小作坊), or a company (企业) or
+ * individual business (经营户) named in an official notice. Only `workshop` has a registration.
+ */
+export const parties = sqliteTable(
+  'parties',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['workshop', 'enterprise', 'business'] }).notNull(),
+    name: text('name').notNull(),
+    /** 登记证编号, exactly as issued. Workshops only. */
+    registrationNo: text('registration_no'),
+    /** 统一社会信用代码 (GB 32100), check character validated on import. */
+    uscc: text('uscc'),
+    /** natural person's name; never shown unmasked. */
+    operatorName: text('operator_name'),
+    address: text('address'),
+    countyCode: text('county_code').references(() => divisions.code),
+    cityCode: text('city_code').references(() => divisions.code),
+    foodCategories: text('food_categories', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    products: text('products', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    registeredOn: text('registered_on'),
+    validUntil: text('valid_until'),
+    registrationStatus: text('registration_status', { enum: ['valid', 'expired', 'cancelled', 'revoked'] }),
+    riskLevel: text('risk_level', { enum: ['A', 'B', 'C', 'D'] }),
+    processingZone: text('processing_zone'),
+    heritage: integer('heritage', { mode: 'boolean' }).notNull().default(false),
+    /** on the serious-dishonesty list (严重失信主体名单) until this day, inclusive. */
+    seriousListUntil: text('serious_list_until'),
+    lat: real('lat'),
+    lng: real('lng'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('parties_registration_no').on(t.registrationNo),
+    index('parties_uscc').on(t.uscc),
+    index('parties_name').on(t.name),
+    index('parties_county').on(t.countyCode),
+  ],
+);
+
+/** 日常监督检查. */
+export const inspections = sqliteTable(
+  'inspections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partyId: integer('party_id').notNull().references(() => parties.id),
+    inspectedOn: text('inspected_on').notNull(),
+    kind: text('kind', { enum: ['routine', 'doubleRandom', 'flying', 'special'] }).notNull(),
+    authority: text('authority').notNull(),
+    result: text('result', { enum: ['compliant', 'partlyCompliant', 'nonCompliant'] }).notNull(),
+    findings: text('findings'),
+    rectification: text('rectification', { enum: ['notRequired', 'pending', 'done'] }).notNull(),
+    rectifiedOn: text('rectified_on'),
+    sourceRef: text('source_ref'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('inspections_party').on(t.partyId)],
+);
+
+/** 监督抽检: one sampled batch. Failed items are in `samplingFailedItems`. */
+export const samplingTests = sqliteTable(
+  'sampling_tests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partyId: integer('party_id').notNull().references(() => parties.id),
+    producerName: text('producer_name'),
+    producerAddress: text('producer_address'),
+    sampledUnitName: text('sampled_unit_name'),
+    sampledUnitAddress: text('sampled_unit_address'),
+    productName: text('product_name').notNull(),
+    spec: text('spec'),
+    brand: text('brand'),
+    /** 生产日期/批号 as published. */
+    batch: text('batch'),
+    sampledOn: text('sampled_on'),
+    foodCategory: text('food_category'),
+    result: text('result', { enum: ['pass', 'fail'] }).notNull(),
+    testingAgency: text('testing_agency'),
+    announcementTitle: text('announcement_title'),
+    announcementNo: text('announcement_no'),
+    /** YYYY-MM-DD, or YYYY-MM when only the month is known. */
+    announcementDate: text('announcement_date'),
+    authority: text('authority'),
+    /** 后处理 */
+    disposal: text('disposal', { enum: ['none', 'removed', 'recalled', 'destroyed', 'caseOpened'] }).notNull().default('none'),
+    disposalDoneOn: text('disposal_done_on'),
+    remarks: text('remarks'),
+    sourceUrl: text('source_url'),
+    sourceNote: text('source_note'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sampling_party').on(t.partyId)],
+);
+
+/** A failed item of a sampling test, parsed from the `不合格项目║检验结果║标准值` cell. */
+export const samplingFailedItems = sqliteTable(
+  'sampling_failed_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    samplingTestId: integer('sampling_test_id').notNull().references(() => samplingTests.id),
+    position: integer('position').notNull(),
+    item: text('item').notNull(),
+    unit: text('unit'),
+    /** the measured value(s) as published, e.g. `6.2×10⁴;4.7×10⁴;…`. */
+    measuredText: text('measured_text'),
+    /** parsed numbers in `unit`; null where a value is not numeric. Five values for n=5 plans. */
+    measuredValues: text('measured_values', { mode: 'json' }).$type<(number | null)[]>().notNull().default(sql`'[]'`),
+    /** the limit as published, e.g. `≤1.0 g/kg`, `n=5,c=2,m=10⁴,M=10⁵`, `不得使用`. */
+    limitText: text('limit_text'),
+    /** parsed limit (see `SamplingLimit` in features/imports/sampling-cell.ts). */
+    limit: text('limit', { mode: 'json' }).$type<unknown>(),
+    standard: text('standard'),
+  },
+  (t) => [index('failed_items_test').on(t.samplingTestId)],
+);
+
+/** 行政处罚. Money in yuan. */
+export const penalties = sqliteTable(
+  'penalties',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partyId: integer('party_id').notNull().references(() => parties.id),
+    /** 行政处罚决定书文号; null when none was issued (e.g. a case transferred to the police). */
+    decisionNo: text('decision_no'),
+    caseName: text('case_name'),
+    violationType: text('violation_type'),
+    facts: text('facts'),
+    violatedProvision: text('violated_provision'),
+    legalBasis: text('legal_basis'),
+    /** 处罚类别: 警告 / 通报批评 / 罚款 / 没收违法所得 / 责令停产停业 / 吊销登记证 / 不予处罚 / 移送司法. */
+    penaltyKinds: text('penalty_kinds', { mode: 'json' }).$type<string[]>().notNull(),
+    penaltyContent: text('penalty_content'),
+    fineYuan: real('fine_yuan'),
+    confiscationYuan: real('confiscation_yuan'),
+    decidedOn: text('decided_on'),
+    authority: text('authority'),
+    /** first day of publicity: the decision date, else the announcement date. */
+    disclosureStart: text('disclosure_start'),
+    /** 公示截止期 as published, when the source gives one. */
+    publishedDisclosureEnd: text('published_disclosure_end'),
+    transferredToPolice: integer('transferred_to_police', { mode: 'boolean' }).notNull().default(false),
+    /** 信用修复 completed on this day: publicity ends early. */
+    repairedOn: text('repaired_on'),
+    announcementTitle: text('announcement_title'),
+    announcementDate: text('announcement_date'),
+    sourceUrl: text('source_url'),
+    sourceNote: text('source_note'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('penalties_party').on(t.partyId), index('penalties_decision').on(t.decisionNo)],
+);
+
+/** 荣誉: demonstration unit (示范单位), special brand, heritage workshop. */
+export const honors = sqliteTable(
+  'honors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partyId: integer('party_id').notNull().references(() => parties.id),
+    kind: text('kind', { enum: ['demonstrationUnit', 'specialBrand', 'heritage'] }).notNull(),
+    title: text('title').notNull(),
+    year: integer('year').notNull(),
+    authority: text('authority').notNull(),
+    documentNo: text('document_no'),
+    validUntil: text('valid_until'),
+    withdrawnOn: text('withdrawn_on'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('honors_party').on(t.partyId)],
+);
+
+/** 曝光: an exposed workshop, registered or an unregistered black workshop (黑作坊). */
+export const exposures = sqliteTable(
+  'exposures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    partyId: integer('party_id').references(() => parties.id),
+    /** for an unregistered black workshop: the name it trades under, if any. */
+    subjectName: text('subject_name').notNull(),
+    place: text('place'),
+    countyCode: text('county_code').references(() => divisions.code),
+    findings: text('findings').notNull(),
+    outcome: text('outcome').notNull(),
+    basisKind: text('basis_kind', { enum: ['decision', 'announcement'] }).notNull(),
+    /** the decision no. or announcement title the entry rests on. */
+    basisRef: text('basis_ref').notNull(),
+    publishedOn: text('published_on').notNull(),
+    withdrawnOn: text('withdrawn_on'),
+    source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('exposures_slug').on(t.slug), index('exposures_published').on(t.publishedOn)],
+);
+
+/** 举报. Reporter identity and contact are encrypted (envelope encryption, see features/tips). */
+export const tips = sqliteTable(
+  'tips',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 受理编号: 16 digits. */
+    receiptNo: text('receipt_no').notNull(),
+    /** argon2id hash of the access code (查询码). */
+    accessCodeHash: text('access_code_hash').notNull(),
+    /** one-time token of the form, so that a double submit creates one tip. */
+    submissionToken: text('submission_token').notNull(),
+    status: text('status', {
+      enum: ['submitted', 'accepted', 'declined', 'caseOpened', 'closed', 'rewardDecided', 'rewardPaid'],
+    }).notNull(),
+    partyId: integer('party_id').references(() => parties.id),
+    subjectName: text('subject_name').notNull(),
+    subjectPlace: text('subject_place'),
+    subjectCountyCode: text('subject_county_code').references(() => divisions.code),
+    category: text('category').notNull(),
+    description: text('description').notNull(),
+    occurredOn: text('occurred_on'),
+    reporterMode: text('reporter_mode', { enum: ['anonymous', 'realName'] }).notNull(),
+    /** AES-256-GCM ciphertext of the reporter's identity JSON, base64; null when anonymous. */
+    reporterCiphertext: text('reporter_ciphertext'),
+    /** the tip's data key, wrapped by the key-encryption key; base64. */
+    wrappedDataKey: text('wrapped_data_key'),
+    keyId: text('key_id'),
+    submittedAt: text('submitted_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tips_receipt_no').on(t.receiptNo), uniqueIndex('tips_submission_token').on(t.submissionToken)],
+);
+
+/** Status history of a tip; the reporter sees it on /report/track. */
+export const tipEvents = sqliteTable(
+  'tip_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tipId: integer('tip_id').notNull().references(() => tips.id),
+    status: text('status').notNull(),
+    at: text('at').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('tip_events_tip').on(t.tipId)],
+);
+
+/** Small key/value store: search index fingerprint, seed markers. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export type Division = typeof divisions.$inferSelect;
+export type Party = typeof parties.$inferSelect;
+export type NewParty = typeof parties.$inferInsert;
+export type Inspection = typeof inspections.$inferSelect;
+export type NewInspection = typeof inspections.$inferInsert;
+export type SamplingTest = typeof samplingTests.$inferSelect;
+export type NewSamplingTest = typeof samplingTests.$inferInsert;
+export type SamplingFailedItem = typeof samplingFailedItems.$inferSelect;
+export type Penalty = typeof penalties.$inferSelect;
+export type NewPenalty = typeof penalties.$inferInsert;
+export type Honor = typeof honors.$inferSelect;
+export type NewHonor = typeof honors.$inferInsert;
+export type Exposure = typeof exposures.$inferSelect;
+export type NewExposure = typeof exposures.$inferInsert;
+export type Tip = typeof tips.$inferSelect;

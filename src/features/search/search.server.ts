@@ -1,0 +1,319 @@
+/**
+ * Meilisearch access: index settings, documents built from SQLite, full rebuilds, the staleness
+ * check run at start, and the query behind `/search` with its SQLite fallback (degraded mode).
+ *
+ * Settings are applied and awaited before documents are added; every task is awaited.
+ */
+import { createHash } from 'node:crypto';
+import { Meilisearch, type Hit, type Settings } from 'meilisearch';
+import { pinyin } from 'pinyin-pro';
+import { count, desc, eq, max, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import { loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
+import {
+  HIGHLIGHT_POST,
+  HIGHLIGHT_PRE,
+  INDEX_UID,
+  MAX_TOTAL_HITS,
+  PAGE_SIZE,
+  SEARCH_SCHEMA_VERSION,
+  buildFilter,
+  escapeHtml,
+  highlightToHtml,
+  stripMarkers,
+  type SearchQuery,
+  type WorkshopDocument,
+} from './search.ts';
+
+/** Connection settings of the search engine. */
+export interface MeiliConnection {
+  host: string;
+  apiKey?: string;
+}
+
+/** A Meilisearch client for `conn`. */
+export function meiliClient(conn: MeiliConnection): Meilisearch {
+  return new Meilisearch({ host: conn.host, apiKey: conn.apiKey, timeout: 5000 });
+}
+
+/** Index settings (DESIGN.md "Search"). */
+export const indexSettings: Settings = {
+  searchableAttributes: ['name', 'registrationNo', 'uscc', 'products', 'categories', 'countyName', 'cityName', 'address', 'decisionNos'],
+  filterableAttributes: ['cityCode', 'countyCode', 'categories', 'status', 'demonstration', 'kind', 'demo'],
+  sortableAttributes: ['namePinyin', 'updatedAt'],
+  displayedAttributes: ['*'],
+  localizedAttributes: [{ attributePatterns: ['*'], locales: ['cmn'] }],
+  faceting: { maxValuesPerFacet: 300 },
+  pagination: { maxTotalHits: MAX_TOTAL_HITS },
+  typoTolerance: { disableOnAttributes: ['registrationNo', 'uscc', 'decisionNos'] },
+};
+
+function namePinyin(name: string): string {
+  return pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ').toLowerCase();
+}
+
+/** Builds the search document of one party. */
+export function toDocument(
+  party: Party,
+  records: ReturnType<typeof loadRecords>,
+  divisionsByCode: Map<string, Division>,
+  today: string,
+): WorkshopDocument {
+  const verdict = verdictFor(party, records, today);
+  const shown = publicPenalties(records.penalties.get(party.id) ?? [], today);
+  const clean = (s: string | null) => (s === null ? null : stripMarkers(s));
+  return {
+    id: party.id,
+    name: stripMarkers(party.name),
+    kind: party.kind,
+    registrationNo: party.registrationNo,
+    uscc: party.uscc,
+    products: party.products.map(stripMarkers),
+    categories: party.foodCategories,
+    address: clean(party.address),
+    countyCode: party.countyCode,
+    countyName: party.countyCode ? (divisionsByCode.get(party.countyCode)?.name ?? null) : null,
+    cityCode: party.cityCode,
+    cityName: party.cityCode ? (divisionsByCode.get(party.cityCode)?.name ?? null) : null,
+    status: verdict.status,
+    demonstration: verdict.status === 'demonstration' || (records.honors.get(party.id) ?? []).some((h) => h.kind === 'demonstrationUnit' && !h.withdrawnOn),
+    demo: party.source === 'demo',
+    decisionNos: shown.map((p) => p.decisionNo).filter((n): n is string => !!n),
+    namePinyin: namePinyin(party.name),
+    updatedAt: Math.floor(Date.parse(party.updatedAt) / 1000) || 0,
+  };
+}
+
+/**
+ * A fingerprint of what the index should hold: schema version, today's date (verdicts and
+ * disclosure periods change with the day), and the size and latest change of every record table.
+ */
+export function dataFingerprint(db: Db, today: string): string {
+  const p = db.select({ n: count(), u: max(parties.updatedAt), m: max(parties.id) }).from(parties).get();
+  const parts = [
+    SEARCH_SCHEMA_VERSION,
+    today,
+    JSON.stringify(p),
+    JSON.stringify(db.select({ n: count(), m: max(inspections.id) }).from(inspections).get()),
+    JSON.stringify(db.select({ n: count(), m: max(samplingTests.id) }).from(samplingTests).get()),
+    JSON.stringify(db.select({ n: count(), m: max(penalties.id), r: max(penalties.repairedOn) }).from(penalties).get()),
+    JSON.stringify(db.select({ n: count(), m: max(honors.id), w: max(honors.withdrawnOn) }).from(honors).get()),
+  ];
+  return createHash('sha256').update(parts.join('|')).digest('hex');
+}
+
+const FINGERPRINT_KEY = 'searchIndexFingerprint';
+
+/**
+ * Rebuilds the index from SQLite: settings first (awaited), then documents in batches of
+ * `batchSize`, each task awaited; `onProgress(done, total)` after each batch. The new documents go
+ * into a temporary index that is swapped in, so searches keep working during a rebuild.
+ */
+export async function rebuildIndex(
+  db: Db,
+  client: Meilisearch,
+  options: { today?: string; batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ documents: number; ms: number }> {
+  const started = Date.now();
+  const today = options.today ?? todayInShanghai();
+  const batchSize = options.batchSize ?? 5000;
+  const fingerprint = dataFingerprint(db, today);
+  const tmpUid = `${INDEX_UID}_rebuild`;
+  await client.deleteIndexIfExists(tmpUid);
+  await client.createIndex(tmpUid, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
+  const tmp = client.index<WorkshopDocument>(tmpUid);
+  await tmp.updateSettings(indexSettings).waitTask({ timeout: 120_000 });
+
+  const divisionsByCode = loadDivisions(db);
+  const records = loadRecords(db);
+  const all = db.select().from(parties).all();
+  for (let i = 0; i < all.length; i += batchSize) {
+    const docs = all.slice(i, i + batchSize).map((p) => toDocument(p, records, divisionsByCode, today));
+    await tmp.addDocuments(docs).waitTask({ timeout: 300_000 });
+    options.onProgress?.(Math.min(i + batchSize, all.length), all.length);
+  }
+  const exists = await client.getIndex(INDEX_UID).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await client.createIndex(INDEX_UID, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
+  await client.swapIndexes([{ indexes: [INDEX_UID, tmpUid], rename: false }]).waitTask({ timeout: 60_000 });
+  await client.deleteIndexIfExists(tmpUid);
+  db.insert(meta).values({ key: FINGERPRINT_KEY, value: fingerprint }).onConflictDoUpdate({ target: meta.key, set: { value: fingerprint } }).run();
+  return { documents: all.length, ms: Date.now() - started };
+}
+
+/** Whether the index is missing, holds a different number of documents, or is older than the data. */
+export async function isIndexStale(db: Db, client: Meilisearch, today = todayInShanghai()): Promise<boolean> {
+  const stored = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
+  if (!stored || stored.value !== dataFingerprint(db, today)) return true;
+  try {
+    const stats = await client.index(INDEX_UID).getStats();
+    const n = db.select({ n: count() }).from(parties).get()?.n ?? 0;
+    return stats.numberOfDocuments !== n;
+  } catch {
+    return true;
+  }
+}
+
+/** Sends one party's fresh document to the index (incremental update); awaits the task. */
+export async function reindexParty(db: Db, client: Meilisearch, partyId: number, today = todayInShanghai()): Promise<void> {
+  const party = db.select().from(parties).where(eq(parties.id, partyId)).get();
+  if (!party) return;
+  const doc = toDocument(party, loadRecords(db, [partyId]), loadDivisions(db), today);
+  await client.index<WorkshopDocument>(INDEX_UID).addDocuments([doc]).waitTask({ timeout: 60_000 });
+}
+
+/** One result row as the page renders it; `*Html` fields are escaped HTML with `<mark>`. */
+export interface SearchHit {
+  id: number;
+  name: string;
+  nameHtml: string;
+  kind: string;
+  status: string;
+  demo: boolean;
+  registrationNo: string | null;
+  productsHtml: string;
+  addressHtml: string;
+  countyName: string | null;
+  cityName: string | null;
+}
+
+/** A facet value with its count; `value` is the filter value (a code for places). */
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/** The answer to a search. `degraded` says the SQLite fallback answered (with `notice`). */
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  totalPages: number;
+  facets: { city: FacetValue[]; county: FacetValue[]; category: FacetValue[]; status: FacetValue[] };
+  degraded: boolean;
+  processingMs: number;
+}
+
+function facetList(dist: Record<string, Record<string, number>> | undefined, name: string): FacetValue[] {
+  return Object.entries(dist?.[name] ?? {})
+    .map(([value, n]) => ({ value, count: n }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+/** Runs a search on Meilisearch; falls back to a SQLite name lookup when it is unreachable. */
+export async function searchWorkshops(db: Db, client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
+  try {
+    return await searchMeili(client, query);
+  } catch {
+    return searchFallback(db, query);
+  }
+}
+
+async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
+  const res = await client.index<WorkshopDocument>(INDEX_UID).search(query.q, {
+    filter: buildFilter(query),
+    facets: ['cityCode', 'countyCode', 'categories', 'status'],
+    page: query.page,
+    hitsPerPage: PAGE_SIZE,
+    attributesToHighlight: ['name', 'products', 'address'],
+    attributesToCrop: ['address'],
+    cropLength: 24,
+    highlightPreTag: HIGHLIGHT_PRE,
+    highlightPostTag: HIGHLIGHT_POST,
+    locales: ['cmn'],
+  });
+  const total = res.totalHits ?? 0;
+  return {
+    hits: res.hits.map((h) => toHit(h)),
+    total,
+    totalCapped: total >= MAX_TOTAL_HITS,
+    page: query.page,
+    totalPages: Math.max(1, res.totalPages ?? 1),
+    facets: {
+      city: facetList(res.facetDistribution, 'cityCode'),
+      county: facetList(res.facetDistribution, 'countyCode'),
+      category: facetList(res.facetDistribution, 'categories'),
+      status: facetList(res.facetDistribution, 'status'),
+    },
+    degraded: false,
+    processingMs: res.processingTimeMs,
+  };
+}
+
+function toHit(h: Hit<WorkshopDocument>): SearchHit {
+  const f = h._formatted;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join('、') : '');
+  return {
+    id: h.id,
+    name: h.name,
+    nameHtml: highlightToHtml(String(f?.name ?? h.name)),
+    kind: h.kind,
+    status: h.status,
+    demo: h.demo,
+    registrationNo: h.registrationNo,
+    productsHtml: highlightToHtml(list(f?.products ?? h.products)),
+    addressHtml: highlightToHtml(String(f?.address ?? h.address ?? '')),
+    countyName: h.countyName,
+    cityName: h.cityName,
+  };
+}
+
+/**
+ * Degraded mode: a plain name / registration-number lookup in SQLite, no facets, newest first.
+ * Verdict statuses are not computed here (the list links to profiles, which compute them).
+ */
+export function searchFallback(db: Db, query: SearchQuery): SearchResult {
+  const started = Date.now();
+  const term = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const where = query.q
+    ? or(sql`${parties.name} LIKE ${term} ESCAPE '\\'`, sql`${parties.registrationNo} LIKE ${term} ESCAPE '\\'`)
+    : undefined;
+  const total = db.select({ n: count() }).from(parties).where(where).get()?.n ?? 0;
+  const rows = db
+    .select()
+    .from(parties)
+    .where(where)
+    .orderBy(desc(parties.updatedAt))
+    .limit(PAGE_SIZE)
+    .offset((query.page - 1) * PAGE_SIZE)
+    .all();
+  const divisionsByCode = loadDivisions(db);
+  return {
+    hits: rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      nameHtml: escapeHtml(p.name),
+      kind: p.kind,
+      status: '',
+      demo: p.source === 'demo',
+      registrationNo: p.registrationNo,
+      productsHtml: escapeHtml(p.products.join('、')),
+      addressHtml: escapeHtml(p.address ?? ''),
+      countyName: p.countyCode ? (divisionsByCode.get(p.countyCode)?.name ?? null) : null,
+      cityName: p.cityCode ? (divisionsByCode.get(p.cityCode)?.name ?? null) : null,
+    })),
+    total,
+    totalCapped: false,
+    page: query.page,
+    totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    facets: { city: [], county: [], category: [], status: [] },
+    degraded: true,
+    processingMs: Date.now() - started,
+  };
+}
+
+/** Health of the search engine for /healthz. */
+export async function searchHealth(client: Meilisearch): Promise<{ status: 'ok' | 'indexing' | 'down'; documents?: number }> {
+  try {
+    const stats = await client.index(INDEX_UID).getStats();
+    return { status: stats.isIndexing ? 'indexing' : 'ok', documents: stats.numberOfDocuments };
+  } catch {
+    return { status: 'down' };
+  }
+}
+

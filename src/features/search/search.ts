@@ -1,0 +1,135 @@
+/**
+ * Search: the query schema shared by the page and the JSON API, the shape of an index document,
+ * Meilisearch filter building with escaped values, and highlight rendering. Pure code.
+ */
+import { z } from '../../lib/zod.ts';
+
+/** Name of the one Meilisearch index (DESIGN.md, "Search"). */
+export const INDEX_UID = 'workshops';
+
+/** Bump when the document shape or the index settings change: forces a rebuild at start. */
+export const SEARCH_SCHEMA_VERSION = 1;
+
+/** Results per page. */
+export const PAGE_SIZE = 20;
+
+/** Meilisearch's `pagination.maxTotalHits`: totals above it are shown as "1000+". */
+export const MAX_TOTAL_HITS = 1000;
+
+/** The verdict statuses, in the order the facet lists them. */
+export const verdictStatuses = [
+  'seriousDishonesty',
+  'warning',
+  'attention',
+  'demonstration',
+  'good',
+  'pendingInspection',
+  'expired',
+  'cancelled',
+  'noRecentAdverse',
+] as const;
+
+const code = z.string().regex(/^\d{6}$/, '行政区划代码应为6位数字');
+
+/** Query-string parameters of `/search` and `/api/v1/search`. Empty strings count as absent. */
+export const searchQuerySchema = z.object({
+  q: z.string().max(100, '搜索词不能超过100个字').default(''),
+  city: code.optional(),
+  county: code.optional(),
+  category: z.string().max(40).optional(),
+  status: z.enum(verdictStatuses).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+/** Parses URLSearchParams into a SearchQuery; blank values are ignored. */
+export function parseSearchParams(params: URLSearchParams): ReturnType<typeof searchQuerySchema.safeParse> {
+  const raw: Record<string, string> = {};
+  for (const key of ['q', 'city', 'county', 'category', 'status', 'page']) {
+    const value = params.get(key)?.trim();
+    if (value) raw[key] = value;
+  }
+  return searchQuerySchema.safeParse(raw);
+}
+
+/** One document of the `workshops` index. */
+export interface WorkshopDocument {
+  id: number;
+  name: string;
+  /** workshop / enterprise / business */
+  kind: string;
+  registrationNo: string | null;
+  uscc: string | null;
+  products: string[];
+  categories: string[];
+  address: string | null;
+  countyCode: string | null;
+  countyName: string | null;
+  cityCode: string | null;
+  cityName: string | null;
+  /** verdict status on the day of indexing */
+  status: string;
+  demonstration: boolean;
+  demo: boolean;
+  /** decision numbers of penalties within their disclosure period only */
+  decisionNos: string[];
+  /** full pinyin of the name without tones, for name sorting */
+  namePinyin: string;
+  /** epoch seconds */
+  updatedAt: number;
+}
+
+/** Escapes a value for a Meilisearch filter string literal (quotes and backslashes). */
+export function filterValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Builds the Meilisearch filter expression of a query (AND of the chosen facets). */
+export function buildFilter(query: Pick<SearchQuery, 'city' | 'county' | 'category' | 'status'>): string[] {
+  const filter: string[] = [];
+  if (query.city) filter.push(`cityCode = ${filterValue(query.city)}`);
+  if (query.county) filter.push(`countyCode = ${filterValue(query.county)}`);
+  if (query.category) filter.push(`categories = ${filterValue(query.category)}`);
+  if (query.status) filter.push(`status = ${filterValue(query.status)}`);
+  return filter;
+}
+
+/** Private-use characters that Meilisearch puts around matches; never present in our data. */
+export const HIGHLIGHT_PRE = '\uE000';
+export const HIGHLIGHT_POST = '\uE001';
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+}
+
+/**
+ * Turns a Meilisearch `_formatted` value into safe HTML: everything is escaped, then the match
+ * markers become `<mark>`. Unbalanced markers are closed. No HTML from the data survives as HTML.
+ */
+export function highlightToHtml(formatted: string): string {
+  let open = false;
+  let out = '';
+  for (const part of formatted.split(/([\uE000\uE001])/u)) {
+    if (part === HIGHLIGHT_PRE) {
+      if (!open) out += '<mark>';
+      open = true;
+    } else if (part === HIGHLIGHT_POST) {
+      if (open) out += '</mark>';
+      open = false;
+    } else out += escapeHtml(part);
+  }
+  return (open ? `${out}</mark>` : out).replaceAll('</mark><mark>', '');
+}
+
+/** Removes the highlight marker characters from text that goes into the index. */
+export function stripMarkers(text: string): string {
+  return text.replace(/[\uE000\uE001]/gu, '');
+}
+
+/** "1000+" when Meilisearch's total is capped, else the exact number. */
+export function formatTotal(total: number): string {
+  return total >= MAX_TOTAL_HITS ? `${MAX_TOTAL_HITS}+` : String(total);
+}

@@ -1,0 +1,126 @@
+/**
+ * Tip-offs (有奖举报): the form schema shared by the Astro Action and any JSON caller, the
+ * violation categories, and receipt-number / access-code formats. Pure code.
+ */
+import { z } from '../../lib/zod.ts';
+import { addDays, todayInShanghai } from '../../lib/dates.ts';
+
+/** Violation categories of the form (DESIGN.md "Tip-offs"). */
+export const tipCategories = ['nonFoodSubstances', 'additiveAbuse', 'unlicensed', 'hygiene', 'fakeInferior', 'labelling', 'other'] as const;
+export type TipCategory = (typeof tipCategories)[number];
+
+/** Length of a text in characters (code points), as a person counts them: 张·𠮷 is 3. */
+export function charLength(text: string): number {
+  return [...text].length;
+}
+
+const text = (min: number, max: number, label: string) =>
+  z
+    .string()
+    .transform((v) => v.normalize('NFC').trim())
+    .refine((v) => charLength(v) >= min, `${label}至少需要${min}个字`)
+    .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`);
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').normalize('NFC').trim())
+    .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`)
+    .transform((v) => (v === '' ? null : v));
+
+/**
+ * Normalises a mainland mobile number: full-width digits, spaces, dashes, +86 / 0086 prefixes.
+ * Returns the 11 digits, or null when it is not a current mainland mobile number (1[3-9]x…).
+ */
+export function normalizeMobile(input: string): string | null {
+  let v = input.normalize('NFKC').replace(/[\s\-()（）]/gu, '');
+  if (v.startsWith('+86')) v = v.slice(3);
+  else if (v.startsWith('0086')) v = v.slice(4);
+  else if (v.startsWith('86') && v.length === 13) v = v.slice(2);
+  return /^1[3-9]\d{9}$/u.test(v) ? v : null;
+}
+
+/**
+ * The tip form. `today` (a function, read at each validation) is injected so that "not in the
+ * future" can be tested; it defaults to the real day in Asia/Shanghai.
+ */
+export function tipFormSchema(today: () => string = todayInShanghai) {
+  return z
+    .object({
+      submissionToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/u, '表单已失效，请刷新页面后重新填写'),
+      workshopId: z
+        .string()
+        .optional()
+        .transform((v) => (v ? Number(v) : null))
+        .refine((v) => v === null || (Number.isSafeInteger(v) && v > 0), '被举报的小作坊编号无效'),
+      subjectName: text(2, 100, '小作坊名称'),
+      subjectPlace: optionalText(200, '地点'),
+      countyCode: z
+        .string()
+        .optional()
+        .transform((v) => (v ? v : null))
+        .refine((v) => v === null || /^36\d{4}$/u.test(v), '请选择江西省内的县（市、区）'),
+      category: z.enum(tipCategories, { error: '请选择违法类型' }),
+      description: text(10, 2000, '举报内容'),
+      occurredOn: z
+        .string()
+        .optional()
+        .transform((v) => (v ? v : null))
+        .refine((v) => v === null || /^\d{4}-\d{2}-\d{2}$/u.test(v), '日期格式应为 年-月-日')
+        .refine((v) => v === null || (v <= today() && v >= addDays(today(), -3650)), '发现日期不能晚于今天，也不能早于十年前'),
+      reporterMode: z.enum(['anonymous', 'realName'], { error: '请选择匿名或实名举报' }),
+      reporterName: optionalText(30, '姓名'),
+      mobile: z
+        .string()
+        .optional()
+        .transform((v) => (v ?? '').trim()),
+    })
+    .superRefine((v, ctx) => {
+      if (v.reporterMode !== 'realName') return;
+      if (!v.reporterName || charLength(v.reporterName) < 2) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '实名举报请填写姓名（至少2个字）' });
+      else if (!/^[\p{Script=Han}\p{L}·•．.\s]+$/u.test(v.reporterName)) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '姓名只能包含文字和间隔号“·”' });
+      if (!v.mobile) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '实名举报请填写手机号码' });
+      else if (!normalizeMobile(v.mobile)) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '手机号码应为11位大陆手机号，如 13800138000' });
+    });
+}
+export type TipForm = z.infer<ReturnType<typeof tipFormSchema>>;
+
+/** Formats a 16-digit receipt number as 4-4-4-4. */
+export function formatReceiptNo(receiptNo: string): string {
+  return receiptNo.replace(/(\d{4})(?=\d)/gu, '$1-');
+}
+
+/** Normalises a typed receipt number (spaces, dashes, full-width digits) to 16 digits, or null. */
+export function normalizeReceiptNo(input: string): string | null {
+  const v = input.normalize('NFKC').replace(/[\s-]/gu, '');
+  return /^\d{16}$/u.test(v) ? v : null;
+}
+
+/** Alphabet of access codes: no 0/O, 1/I/L to avoid misreading. */
+export const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** Normalises a typed access code (case, spaces, dashes), or null when malformed. */
+export function normalizeAccessCode(input: string): string | null {
+  const v = input.normalize('NFKC').replace(/[\s-]/gu, '').toUpperCase();
+  return new RegExp(`^[${ACCESS_CODE_ALPHABET}]{10}$`, 'u').test(v) ? v : null;
+}
+
+/** Formats a 10-character access code as XXXXX-XXXXX. */
+export function formatAccessCode(code: string): string {
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+/** Schema of the tracking form. */
+export const trackSchema = z.object({
+  receiptNo: z.string().max(40).transform((v, ctx) => {
+    const n = normalizeReceiptNo(v);
+    if (!n) ctx.addIssue({ code: 'custom', message: '受理编号应为16位数字' });
+    return n ?? '';
+  }),
+  accessCode: z.string().max(40).transform((v, ctx) => {
+    const n = normalizeAccessCode(v);
+    if (!n) ctx.addIssue({ code: 'custom', message: '查询码应为10位字母和数字' });
+    return n ?? '';
+  }),
+});

@@ -1,0 +1,111 @@
+/**
+ * Storing and tracking tips. A tip is written in one transaction with its first status event; the
+ * receipt is returned only after the commit. The access code is returned once and only its
+ * argon2id hash is stored. The reporter's identity is encrypted (./envelope.server.ts); no IP
+ * address is stored.
+ */
+import { randomInt } from 'node:crypto';
+import { hash, verify, type Options } from '@node-rs/argon2';
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { parties, tipEvents, tips } from '../../db/schema.ts';
+import { encryptForTip, type Kek } from './envelope.server.ts';
+import { ACCESS_CODE_ALPHABET, normalizeMobile, type TipForm } from './tip.ts';
+
+/** argon2id parameters (OWASP 2023 minimum: m=19 MiB, t=2, p=1). */
+// algorithm 2 = Argon2id (a const enum in the package's types, which isolated modules cannot read)
+const ARGON2: Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** What the reporter gets after the commit. */
+export type SubmitResult = { kind: 'created'; receiptNo: string; accessCode: string; submittedAt: string } | { kind: 'duplicate'; receiptNo: string };
+
+function newReceiptNo(): string {
+  return `${randomInt(1, 10)}${String(randomInt(0, 10 ** 7)).padStart(7, '0')}${String(randomInt(0, 10 ** 8)).padStart(8, '0')}`;
+}
+
+function newAccessCode(): string {
+  let code = '';
+  for (let i = 0; i < 10; i++) code += ACCESS_CODE_ALPHABET[randomInt(0, ACCESS_CODE_ALPHABET.length)];
+  return code;
+}
+
+/**
+ * Stores a validated tip. The same `submissionToken` twice (a reload or double click) stores one
+ * tip and answers `duplicate` the second time. Throws on database failure; nothing is stored then.
+ */
+export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date()): Promise<SubmitResult> {
+  const existing = db.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
+  if (existing) return { kind: 'duplicate', receiptNo: existing.receiptNo };
+  const accessCode = newAccessCode();
+  const accessCodeHash = await hash(accessCode, ARGON2);
+  const identity =
+    form.reporterMode === 'realName' ? encryptForTip(kek, { name: form.reporterName, mobile: normalizeMobile(form.mobile) }) : null;
+  const party = form.workshopId ? db.select().from(parties).where(eq(parties.id, form.workshopId)).get() : undefined;
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const receiptNo = newReceiptNo();
+    try {
+      const result = db.transaction((tx): SubmitResult => {
+        const dup = tx.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
+        if (dup) return { kind: 'duplicate', receiptNo: dup.receiptNo };
+        const row = tx
+          .insert(tips)
+          .values({
+            receiptNo,
+            accessCodeHash,
+            submissionToken: form.submissionToken,
+            status: 'submitted',
+            partyId: party?.id ?? null,
+            subjectName: form.subjectName,
+            subjectPlace: form.subjectPlace,
+            subjectCountyCode: form.countyCode ?? party?.countyCode ?? null,
+            category: form.category,
+            description: form.description,
+            occurredOn: form.occurredOn,
+            reporterMode: form.reporterMode,
+            reporterCiphertext: identity?.ciphertext ?? null,
+            wrappedDataKey: identity?.wrappedDataKey ?? null,
+            keyId: identity?.keyId ?? null,
+            submittedAt: at,
+            updatedAt: at,
+          })
+          .returning({ id: tips.id })
+          .get();
+        tx.insert(tipEvents).values({ tipId: row.id, status: 'submitted', at }).run();
+        return { kind: 'created', receiptNo, accessCode, submittedAt: at };
+      });
+      return result;
+    } catch (e) {
+      // a receipt-number collision retries with a new number; anything else is a real failure
+      if (!(e instanceof Error && /UNIQUE constraint failed: tips\.receipt_no/u.test(e.message))) throw e;
+    }
+  }
+  throw new Error('could not allocate a receipt number');
+}
+
+/** What the reporter sees on /report/track. */
+export interface TrackView {
+  receiptNo: string;
+  status: string;
+  subjectName: string;
+  submittedAt: string;
+  events: { status: string; at: string; note: string | null }[];
+}
+
+/**
+ * The tip for a receipt no. and access code, or null when either is wrong (the caller shows one
+ * generic error, so that receipt numbers cannot be probed). Takes about the same time either way.
+ */
+export async function trackTip(db: Db, receiptNo: string, accessCode: string): Promise<TrackView | null> {
+  const tip = db.select().from(tips).where(eq(tips.receiptNo, receiptNo)).get();
+  const ok = tip ? await verify(tip.accessCodeHash, accessCode).catch(() => false) : await hash(accessCode, ARGON2).then(() => false);
+  if (!tip || !ok) return null;
+  const events = db.select().from(tipEvents).where(eq(tipEvents.tipId, tip.id)).orderBy(asc(tipEvents.at), asc(tipEvents.id)).all();
+  return {
+    receiptNo: tip.receiptNo,
+    status: tip.status,
+    subjectName: tip.subjectName,
+    submittedAt: tip.submittedAt,
+    events: events.map((e) => ({ status: e.status, at: e.at, note: e.note })),
+  };
+}

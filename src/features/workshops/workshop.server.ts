@@ -1,0 +1,166 @@
+/**
+ * Reading a party's credit archive from SQLite: the profile page, the search documents and the
+ * lists all come through here, so that the disclosure rules are applied in one place.
+ *
+ * Every function takes `today` (`YYYY-MM-DD`, Asia/Shanghai): a penalty outside its disclosure
+ * period is never returned to a public caller (`disclosureOf`, features/workshops/disclosure.ts).
+ */
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import {
+  divisions,
+  exposures,
+  honors,
+  inspections,
+  parties,
+  penalties,
+  samplingFailedItems,
+  samplingTests,
+  type Division,
+  type Exposure,
+  type Honor,
+  type Inspection,
+  type Party,
+  type Penalty,
+  type SamplingFailedItem,
+  type SamplingTest,
+} from '../../db/schema.ts';
+import { disclosureOf, isPenaltyPublic } from './disclosure.ts';
+import { computeVerdict, type Verdict } from './verdict.ts';
+
+/** A penalty as shown to the public: with its computed disclosure end (last day shown). */
+export type PublicPenalty = Penalty & { disclosureEnd: string | null };
+
+/** A sampling test with its failed items (in cell order). */
+export type SamplingWithItems = SamplingTest & { failedItems: SamplingFailedItem[] };
+
+/** Everything the profile page shows. Penalties are only those within their disclosure period. */
+export interface PartyProfile {
+  party: Party;
+  county: Division | null;
+  city: Division | null;
+  inspections: Inspection[];
+  samplingTests: SamplingWithItems[];
+  penalties: PublicPenalty[];
+  honors: Honor[];
+  exposures: Exposure[];
+  verdict: Verdict;
+}
+
+/** The records of several parties, grouped by party id; penalties unfiltered. */
+export interface RecordsByParty {
+  inspections: Map<number, Inspection[]>;
+  samplingTests: Map<number, SamplingTest[]>;
+  penalties: Map<number, Penalty[]>;
+  honors: Map<number, Honor[]>;
+}
+
+function groupBy<T extends { partyId: number }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.partyId);
+    if (list) list.push(row);
+    else map.set(row.partyId, [row]);
+  }
+  return map;
+}
+
+/** Loads the records of the given parties (all parties when `ids` is undefined). */
+export function loadRecords(db: Db, ids?: number[]): RecordsByParty {
+  if (ids && ids.length === 0) {
+    return { inspections: new Map(), samplingTests: new Map(), penalties: new Map(), honors: new Map() };
+  }
+  const ins = ids ? db.select().from(inspections).where(inArray(inspections.partyId, ids)).all() : db.select().from(inspections).all();
+  const sam = ids ? db.select().from(samplingTests).where(inArray(samplingTests.partyId, ids)).all() : db.select().from(samplingTests).all();
+  const pen = ids ? db.select().from(penalties).where(inArray(penalties.partyId, ids)).all() : db.select().from(penalties).all();
+  const hon = ids ? db.select().from(honors).where(inArray(honors.partyId, ids)).all() : db.select().from(honors).all();
+  return { inspections: groupBy(ins), samplingTests: groupBy(sam), penalties: groupBy(pen), honors: groupBy(hon) };
+}
+
+/** The verdict of one party from its loaded records. */
+export function verdictFor(party: Party, records: RecordsByParty, today: string): Verdict {
+  return computeVerdict(
+    {
+      party,
+      inspections: records.inspections.get(party.id) ?? [],
+      samplingTests: records.samplingTests.get(party.id) ?? [],
+      penalties: records.penalties.get(party.id) ?? [],
+      honors: records.honors.get(party.id) ?? [],
+    },
+    today,
+  );
+}
+
+/** The penalties of a list that are public on `today`, newest first, with their disclosure end. */
+export function publicPenalties(list: Penalty[], today: string): PublicPenalty[] {
+  return list
+    .filter((p) => isPenaltyPublic(p, today))
+    .map((p) => ({ ...p, disclosureEnd: disclosureOf(p).end }))
+    .sort((a, b) => (b.disclosureStart ?? '').localeCompare(a.disclosureStart ?? ''));
+}
+
+/** The profile of party `id`, or null when there is none. */
+export function getPartyProfile(db: Db, id: number, today: string): PartyProfile | null {
+  const party = db.select().from(parties).where(eq(parties.id, id)).get();
+  if (!party) return null;
+  const records = loadRecords(db, [id]);
+  const county = party.countyCode ? (db.select().from(divisions).where(eq(divisions.code, party.countyCode)).get() ?? null) : null;
+  const city = party.cityCode ? (db.select().from(divisions).where(eq(divisions.code, party.cityCode)).get() ?? null) : null;
+  const tests = db
+    .select()
+    .from(samplingTests)
+    .where(eq(samplingTests.partyId, id))
+    .orderBy(desc(samplingTests.announcementDate), desc(samplingTests.id))
+    .all();
+  const items = tests.length
+    ? db
+        .select()
+        .from(samplingFailedItems)
+        .where(inArray(samplingFailedItems.samplingTestId, tests.map((t) => t.id)))
+        .orderBy(asc(samplingFailedItems.position))
+        .all()
+    : [];
+  const partyPenalties = records.penalties.get(id) ?? [];
+  const shown = publicPenalties(partyPenalties, today);
+  const shownDecisionNos = new Set(shown.map((p) => p.decisionNo).filter((n): n is string => !!n));
+  const partyExposures = db
+    .select()
+    .from(exposures)
+    .where(eq(exposures.partyId, id))
+    .orderBy(desc(exposures.publishedOn))
+    .all()
+    .filter((e) => isExposurePublic(e, today, shownDecisionNos));
+  return {
+    party,
+    county,
+    city,
+    inspections: [...(records.inspections.get(id) ?? [])].sort((a, b) => b.inspectedOn.localeCompare(a.inspectedOn)),
+    samplingTests: tests.map((t) => ({ ...t, failedItems: items.filter((i) => i.samplingTestId === t.id) })),
+    penalties: shown,
+    honors: [...(records.honors.get(id) ?? [])].filter((h) => !h.withdrawnOn || h.withdrawnOn > today).sort((a, b) => b.year - a.year),
+    exposures: partyExposures,
+    verdict: verdictFor(party, records, today),
+  };
+}
+
+/**
+ * Whether an exposure is on the public pages on `today`: published, not withdrawn, and, when it
+ * rests on a penalty decision of a registered party, that penalty is still within its disclosure
+ * period (`publicDecisionNos`: the party's public decision numbers).
+ */
+export function isExposurePublic(e: Exposure, today: string, publicDecisionNos: Set<string> | null): boolean {
+  if (e.publishedOn > today) return false;
+  if (e.withdrawnOn && e.withdrawnOn <= today) return false;
+  if (e.basisKind === 'decision' && e.partyId !== null && publicDecisionNos) return publicDecisionNos.has(e.basisRef);
+  return true;
+}
+
+/** Division lookup tables: code -> division. */
+export function loadDivisions(db: Db): Map<string, Division> {
+  return new Map(db.select().from(divisions).all().map((d) => [d.code, d]));
+}
+
+/** Counties of a city, by name order of code. */
+export function countiesOf(db: Db, cityCode: string): Division[] {
+  return db.select().from(divisions).where(and(eq(divisions.level, 'county'), eq(divisions.parentCode, cityCode))).orderBy(asc(divisions.code)).all();
+}

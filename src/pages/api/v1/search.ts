@@ -1,0 +1,44 @@
+import type { APIRoute } from 'astro';
+import { getDb, getSearchClient } from '../../../lib/runtime.server.ts';
+import { parseSearchParams } from '../../../features/search/search.ts';
+import { searchWorkshops } from '../../../features/search/search.server.ts';
+
+/**
+ * GET /api/v1/search?q=&city=&county=&category=&status=&page= — the same search as /search, as
+ * JSON: `{ query, total, totalCapped, page, totalPages, degraded, hits: [{ id, name, nameHtml,
+ * kind, status, demo, registrationNo, countyName, cityName, url }], facets }`. `nameHtml` is
+ * escaped HTML with `<mark>` around matches. Invalid parameters: 400 `{ error, fields: [{ field, message }] }`.
+ */
+export const GET: APIRoute = async ({ url }) => {
+  const parsed = parseSearchParams(url.searchParams);
+  const headers = { 'Content-Type': 'application/json; charset=utf-8' };
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }));
+    return new Response(JSON.stringify({ error: '查询参数有误', fields }), { status: 400, headers });
+  }
+  const result = await searchWorkshops(getDb(), getSearchClient(), parsed.data);
+  return new Response(
+    JSON.stringify({
+      query: parsed.data,
+      total: result.total,
+      totalCapped: result.totalCapped,
+      page: result.page,
+      totalPages: result.totalPages,
+      degraded: result.degraded,
+      hits: result.hits.map((h) => ({
+        id: h.id,
+        name: h.name,
+        nameHtml: h.nameHtml,
+        kind: h.kind,
+        status: h.status,
+        demo: h.demo,
+        registrationNo: h.registrationNo,
+        countyName: h.countyName,
+        cityName: h.cityName,
+        url: `/workshops/${h.id}`,
+      })),
+      facets: result.facets,
+    }),
+    { status: 200, headers },
+  );
+};
