@@ -5,7 +5,7 @@ import { searchHealth } from '../features/search/search.server.ts';
 
 /** Liveness with database and search status, as JSON. 200 when the database answers, else 503. */
 export const GET: APIRoute = async () => {
-  let database: { status: 'ok' | 'down' } = { status: 'down' };
+  let database: { status: 'ok' | 'down' };
   try {
     getDb().get(sql`select 1`);
     database = { status: 'ok' };

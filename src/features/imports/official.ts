@@ -274,7 +274,7 @@ export function parsePenaltyTable(text: string): ParseResult<PenaltyRow> {
     const decidedOn = date('处罚决定日期');
     const publishedDisclosureEnd = date('公示截止期');
     const announcementDate = date('来源公告日期');
-    if (!decidedOn && !announcementDate) {
+    if (!get('处罚决定日期') && !get('来源公告日期')) {
       rowErrors.push({ row, column: '处罚决定日期', message: '处罚决定日期不能为空（无决定日期时须有来源公告日期）' });
     }
     if (rowErrors.length) {

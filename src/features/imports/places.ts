@@ -24,10 +24,13 @@ interface Entry {
 export function placeResolver(all: Division[]): (...texts: (string | null | undefined)[]) => Place {
   const entries: Entry[] = [];
   const cities = all.filter((d) => d.level === 'city');
+  const cityShortNames = new Set(cities.map((c) => c.name.replace(/市$/u, '')));
   for (const d of all) {
     if (d.level === 'province') continue;
     entries.push({ name: d.name, division: d, full: true });
     const short = d.name.replace(/(市|县|区)$/u, '');
+    // 吉安 alone means 吉安市, not 吉安县
+    if (d.level === 'county' && cityShortNames.has(short)) continue;
     if (short.length >= 2 && short !== d.name) entries.push({ name: short, division: d, full: false });
   }
   // longer names first; among equal names, cities before counties (吉安 = 吉安市)

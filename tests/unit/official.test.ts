@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LayoutError, parsePenaltyTable, parseSamplingTable, partyKindFromName, SAMPLING_COLUMNS, PENALTY_COLUMNS, wanYuanToYuan } from '../../src/features/imports/official.ts';
+
+const samplingHeader = SAMPLING_COLUMNS.join(',');
+const penaltyHeader = PENALTY_COLUMNS.join(',');
+
+describe('amounts published in 万元 become yuan, to the fen', () => {
+  it.each([
+    ['0.98 万元', '0.98', 9800],
+    ['0.114 万元', '0.114', 1140],
+    ['zero', '0', 0],
+    ['full-width digits', '１.５', 15000],
+    ['thousands separator', '1,000', 10_000_000],
+    ['a fen', '0.000001', 0.01],
+  ])('%s', (_rule, input, yuan) => {
+    expect(wanYuanToYuan(input)).toBe(yuan);
+  });
+  it('an empty cell is null', () => expect(wanYuanToYuan(null)).toBeNull());
+  it('text is refused', () => expect(() => wanYuanToYuan('约一万')).toThrow(RangeError));
+});
+
+describe('the sampling table in its published layout', () => {
+  it('parses the seed files without errors, the ║ cell included', () => {
+    const text = readFileSync(new URL('../../seeds/official/sampling/2021-12-30-n-starch-products.csv', import.meta.url), 'utf8');
+    const { rows, errors } = parseSamplingTable(text);
+    expect(errors).toEqual([]);
+    expect(rows[0]?.producerName).toBe('江西开川实业有限公司');
+    expect(rows[0]?.failedItems[0]?.measured.map((m) => m.value)).toEqual([62000, 47000, 82000, 45000, 46000]);
+    expect(rows[0]?.brand).toBeNull(); // "/" means none
+  });
+  it('a wrong header is refused with the missing columns named', () => {
+    expect(() => parseSamplingTable('序号,名称\n1,x')).toThrow(LayoutError);
+    expect(() => parseSamplingTable('序号,名称\n1,x')).toThrow(/缺少列/);
+  });
+  it('row errors name the row and column, and the bad row is not kept', () => {
+    const text = `${samplingHeader}\n1,某公司,,,,,,,,苯甲酸║1║2║3,,\n2,,,,,腊肉,,,,,,\n3,某厂,,,,豆腐,,,,,,`;
+    const { rows, errors } = parseSamplingTable(text);
+    expect(rows.map((r) => r.row)).toEqual([3]);
+    expect(errors).toContainEqual(expect.objectContaining({ row: 1, column: '食品名称' }));
+    expect(errors).toContainEqual(expect.objectContaining({ row: 1, column: '不合格项目║检验结果║标准值' }));
+    expect(errors).toContainEqual(expect.objectContaining({ row: 2, column: '标称生产企业名称' }));
+  });
+});
+
+describe('the 双公示 penalty table', () => {
+  const row = (cells: Partial<Record<(typeof PENALTY_COLUMNS)[number], string>>) => PENALTY_COLUMNS.map((c) => cells[c] ?? '').join(',');
+  it('parses the seed file: kinds, 万元, police transfer, warning', () => {
+    const text = readFileSync(new URL('../../seeds/official/penalties/jiangxi-shuanggongshi.csv', import.meta.url), 'utf8');
+    const { rows, errors } = parsePenaltyTable(text);
+    expect(errors).toEqual([]);
+    const guangchang = rows.find((r) => r.decisionNo === '抚广市监稽罚决〔2020〕22号');
+    expect(guangchang).toMatchObject({ fineYuan: 9800, confiscationYuan: 200, penaltyKinds: ['没收违法所得', '罚款'], announcementDate: '2020-09' });
+    expect(rows.find((r) => r.decisionNo === '(兴)市监古当罚〔2025〕72号')?.penaltyKinds).toEqual(['警告']);
+    expect(rows.find((r) => r.partyName === '东湖区兴煌水产批发部')?.transferredToPolice).toBe(true);
+  });
+  it('a bad credit code, amount and date are row errors', () => {
+    const text = `${penaltyHeader}\n${row({ 行政相对人名称: '某店', '行政相对人代码_1(统一社会信用代码)': '92341822MA2RFB9F7K', 处罚类别: '罚款', '罚款金额(万元)': 'abc', 处罚决定日期: '2025-02-30' })}`;
+    const { rows, errors } = parsePenaltyTable(text);
+    expect(rows).toEqual([]);
+    expect(errors.map((e) => e.column)).toEqual(['行政相对人代码_1(统一社会信用代码)', '罚款金额(万元)', '处罚决定日期']);
+  });
+  it('a decision without any date is refused', () => {
+    const { errors } = parsePenaltyTable(`${penaltyHeader}\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款' })}`);
+    expect(errors[0]?.column).toBe('处罚决定日期');
+  });
+});
+
+describe('a party named in a notice is shown as what it is', () => {
+  it.each([
+    ['a company', '江西省坤福食品有限公司', 'enterprise'],
+    ['a factory', '鹰潭市瑶池山泉水厂', 'enterprise'],
+    ['a supermarket', '南丰县发到家超市', 'business'],
+    ['a shop', '余干县[人名]干货店', 'business'],
+  ])('%s', (_rule, name, kind) => {
+    expect(partyKindFromName(name)).toBe(kind);
+  });
+});

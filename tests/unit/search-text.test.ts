@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildFilter, filterValue, formatTotal, highlightToHtml, HIGHLIGHT_POST as B, HIGHLIGHT_PRE as A, parseSearchParams } from '../../src/features/search/search.ts';
+
+describe('highlights are escaped text with <mark>', () => {
+  it.each([
+    ['plain Chinese match', `江西${A}开川${B}实业`, '江西<mark>开川</mark>实业'],
+    ['adjacent marks merge', `${A}开${B}${A}川${B}`, '<mark>开川</mark>'],
+    ['markup in the data stays text', `${A}<script>${B}alert(1)</script>`, '<mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt;'],
+    ['quotes and ampersands escaped', `"鸿运"&'东湖'`, '&quot;鸿运&quot;&amp;&#39;东湖&#39;'],
+    ['an unclosed mark is closed', `${A}米粉`, '<mark>米粉</mark>'],
+    ['a stray end marker is dropped', `米粉${B}坊`, '米粉坊'],
+  ])('%s', (_rule, input, expected) => {
+    expect(highlightToHtml(input)).toBe(expected);
+  });
+});
+
+describe('filter values are escaped', () => {
+  it.each([
+    ['plain code', '360102', '"360102"'],
+    ['a double quote', 'a"b', '"a\\"b"'],
+    ['a backslash', 'a\\b', '"a\\\\b"'],
+  ])('%s', (_rule, value, expected) => {
+    expect(filterValue(value)).toBe(expected);
+  });
+
+  it('combines the chosen facets with AND', () => {
+    expect(buildFilter({ city: '360100', county: '360102', category: '糕点', status: 'warning' })).toEqual([
+      'cityCode = "360100"',
+      'countyCode = "360102"',
+      'categories = "糕点"',
+      'status = "warning"',
+    ]);
+  });
+});
+
+describe('query parameters', () => {
+  it('blank values count as absent', () => {
+    const r = parseSearchParams(new URLSearchParams('q=%20米粉%20&city=&page='));
+    expect(r.success && r.data).toEqual({ q: '米粉', page: 1 });
+  });
+  it.each([
+    ['a county code is six digits', 'county=abc', 'county'],
+    ['a status must be a verdict status', 'status=bogus', 'status'],
+    ['a page is a positive number', 'page=0', 'page'],
+  ])('%s', (_rule, qs, field) => {
+    const r = parseSearchParams(new URLSearchParams(qs));
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues[0]?.path[0]).toBe(field);
+  });
+  it('totals past the hit cap read 1000+', () => {
+    expect(formatTotal(999)).toBe('999');
+    expect(formatTotal(1000)).toBe('1000+');
+  });
+});
