@@ -92,7 +92,8 @@ describe('demo workshops', () => {
       .from(parties)
       .where(and(eq(parties.source, 'demo'), isNotNull(parties.registrationNo)))
       .all()
-      .find((p) => /0\d*$/u.test(p.registrationNo ?? '') && /\D0/u.test(p.registrationNo ?? ''));
+      // the demo serial is the last five digits, zero-padded: pick one that starts with 0
+      .find((p) => /^[A-Z]+\d{6}0\d{4}$/u.test(p.registrationNo ?? ''));
     expect(w, 'no demo registration no. with a zero-padded serial').toBeDefined();
     const regNo = w?.registrationNo ?? '';
     const res = await search(regNo);

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import {
   divisions,
@@ -20,6 +20,7 @@ import {
   penalties,
   samplingFailedItems,
   samplingTests,
+  tips,
   type Division,
   type NewParty,
 } from '../../db/schema.ts';
@@ -290,6 +291,30 @@ export function importDemo(db: Db, data: DemoDataset): { workshops: number; reco
   return { workshops: data.workshops.length, records };
 }
 
+/** Seed of the demo generator used by the first start and `npm run seed:demo` (without --seed). */
+export const DEMO_SEED = 20261129;
+
+/**
+ * Replaces every demo record with a freshly generated set of `count` workshops, in one transaction
+ * (official records are untouched). Returns what was imported.
+ */
+export function replaceDemo(db: Db, options: { count: number; seed?: number; today: string }): { workshops: number; records: number } {
+  const data = generateDemo({ count: options.count, seed: options.seed ?? DEMO_SEED, today: options.today, counties: countiesForDemo(db.select().from(divisions).all()) });
+  return db.transaction((tx) => {
+    const demoParties = tx.select({ id: parties.id }).from(parties).where(eq(parties.source, 'demo'));
+    const demoTests = tx.select({ id: samplingTests.id }).from(samplingTests).where(inArray(samplingTests.partyId, demoParties));
+    tx.delete(samplingFailedItems).where(inArray(samplingFailedItems.samplingTestId, demoTests)).run();
+    tx.delete(samplingTests).where(inArray(samplingTests.partyId, demoParties)).run();
+    tx.delete(inspections).where(inArray(inspections.partyId, demoParties)).run();
+    tx.delete(penalties).where(inArray(penalties.partyId, demoParties)).run();
+    tx.delete(honors).where(inArray(honors.partyId, demoParties)).run();
+    tx.delete(exposures).where(eq(exposures.source, 'demo')).run();
+    tx.update(tips).set({ partyId: null }).where(inArray(tips.partyId, demoParties)).run();
+    tx.delete(parties).where(eq(parties.source, 'demo')).run();
+    return importDemo(tx as unknown as Db, data);
+  });
+}
+
 /** The seed files of the repository: `seeds/divisions.csv` and `seeds/official/`. */
 export const seedsDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../seeds');
 
@@ -355,7 +380,7 @@ export function seedIfEmpty(db: Db, options: { demoCount: number; today: string;
     const official = importOfficialDir(db, path.join(dir, 'official'));
     log(`official records: ${official.records} (${official.parties} parties)`);
     if (options.demoCount > 0) {
-      const demo = generateDemo({ count: options.demoCount, seed: 20261129, today: options.today, counties: countiesForDemo(db.select().from(divisions).all()) });
+      const demo = generateDemo({ count: options.demoCount, seed: DEMO_SEED, today: options.today, counties: countiesForDemo(db.select().from(divisions).all()) });
       const r = importDemo(db, demo);
       log(`demo workshops: ${r.workshops} (${r.records} records)`);
     }

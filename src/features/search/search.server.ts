@@ -226,6 +226,9 @@ async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<Sea
     highlightPreTag: HIGHLIGHT_PRE,
     highlightPostTag: HIGHLIGHT_POST,
     locales: ['cmn'],
+    // every query word must match: the default ('last') drops trailing words until something
+    // matches, so a decision no. that is no longer public still found its party by one character
+    matchingStrategy: 'all',
   });
   const total = res.totalHits ?? 0;
   return {

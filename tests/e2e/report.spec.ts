@@ -1,0 +1,93 @@
+/**
+ * The tip-off form and tracking, with and without JavaScript (both projects). Every form is posted
+ * from the page: Astro's checkOrigin answers 403 to a bare cross-origin POST.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+const submit = (page: Page) => page.getByRole('button', { name: '提交举报' });
+const subjectName = (page: Page) => page.getByLabel('小作坊名称或招牌');
+const description = (page: Page) => page.getByLabel('发生了什么');
+const category = (page: Page) => page.getByLabel('违法类型');
+
+/** Fills the required fields with valid values (the reporter stays anonymous unless changed). */
+async function fillValid(page: Page, name: string): Promise<void> {
+  await subjectName(page).fill(name);
+  await category(page).selectOption({ label: '生产环境卫生差' });
+  await description(page).fill('村口作坊在露天地面晾晒米粉，旁边就是垃圾堆，苍蝇很多。');
+}
+
+test('an empty submission shows Chinese field errors and keeps what was typed', async ({ page }) => {
+  await page.goto('/report');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('有奖举报');
+
+  await submit(page).click();
+  await page.waitForURL(/\/report\?_action=tips\.submit/u);
+  const summary = page.getByRole('alert');
+  await expect(summary).toContainText('请修改以下内容后重新提交：');
+  await expect(summary).toContainText('小作坊名称至少需要2个字');
+  await expect(summary).toContainText('请选择违法类型');
+  await expect(subjectName(page)).toHaveAttribute('aria-invalid', 'true');
+  await expect(subjectName(page)).toHaveAccessibleDescription('小作坊名称至少需要2个字');
+  await expect(category(page)).toHaveAccessibleDescription('请选择违法类型');
+  await expect(description(page)).toHaveAccessibleDescription('举报内容至少需要10个字');
+
+  const text = '每天凌晨在自家后院用不明白色粉末泡发米粉，气味刺鼻。';
+  await description(page).fill(text);
+  await category(page).selectOption({ label: '添加非食用物质' });
+  await subjectName(page).fill('');
+  await submit(page).click();
+  await expect(subjectName(page)).toHaveAccessibleDescription('小作坊名称至少需要2个字');
+  await expect(description(page)).toHaveValue(text);
+  await expect(category(page)).toHaveValue('nonFoodSubstances');
+  await expect(description(page)).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert')).not.toContainText('请选择违法类型');
+});
+
+test('an anonymous tip gets a receipt no. and access code that track to 已提交', async ({ page }) => {
+  await page.goto('/report');
+  await fillValid(page, '村口无名米粉作坊');
+  await expect(page.getByLabel('匿名举报')).toBeChecked();
+  await submit(page).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('举报已提交');
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())?.trim() ?? '';
+  const accessCode = (await page.getByTestId('access-code').textContent())?.trim() ?? '';
+  expect(receiptNo).toMatch(/^\d{4}-\d{4}-\d{4}-\d{4}$/u);
+  expect(accessCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/u);
+
+  await page.getByRole('link', { name: '查询办理进度' }).click();
+  await page.waitForURL(/\/report\/track$/u);
+  await page.getByLabel('受理编号').fill(receiptNo);
+  await page.getByLabel('查询码').fill(accessCode);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByTestId('tip-status')).toHaveText('已提交');
+  await expect(page.getByTestId('submitted-at')).toHaveText(/^\d{4}\/\d{1,2}\/\d{1,2} \d{1,2}:\d{2}:\d{2}$/u);
+  await expect(page.getByRole('main')).toContainText('村口无名米粉作坊');
+
+  // the same receipt no. with another well-formed code
+  const wrong = `${accessCode.startsWith('A') ? 'B' : 'A'}${accessCode.slice(1)}`;
+  await page.goto('/report/track');
+  await page.getByLabel('受理编号').fill(receiptNo);
+  await page.getByLabel('查询码').fill(wrong);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('受理编号或查询码不正确。');
+  await expect(page.getByTestId('tip-status')).toHaveCount(0);
+  await expect(page.getByLabel('受理编号')).toHaveValue(receiptNo);
+});
+
+test('a real-name tip with a bad mobile number is refused and keeps the name', async ({ page }) => {
+  await page.goto('/report');
+  await fillValid(page, '镇上老街豆腐坊');
+  await page.getByLabel('实名举报').check();
+  await page.getByLabel('姓名').fill('张三');
+  await page.getByLabel('手机号码').fill('12345');
+  await submit(page).click();
+
+  await expect(page.getByLabel('手机号码')).toHaveAccessibleDescription('手机号码应为11位大陆手机号，如 13800138000');
+  await expect(page.getByRole('alert')).toContainText('手机号码应为11位大陆手机号');
+  await expect(page.getByLabel('实名举报')).toBeChecked();
+  await expect(page.getByLabel('姓名')).toHaveValue('张三');
+  await expect(page.getByLabel('手机号码')).toHaveValue('12345');
+  await expect(subjectName(page)).toHaveValue('镇上老街豆腐坊');
+  await expect(page.getByTestId('receipt-no')).toHaveCount(0);
+});
