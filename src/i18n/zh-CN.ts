@@ -1,3 +1,5 @@
+import type { VerdictReasonCode, VerdictStatus } from '../features/workshops/verdict.ts';
+
 /**
  * All UI text (zh-CN). Pages and components read strings from here; none are scattered in markup.
  */
@@ -54,7 +56,7 @@ export const zh = {
     expired: '已过期',
     cancelled: '已注销',
     noRecentAdverse: '无近期不良记录',
-  } as Record<string, string>,
+  } satisfies Record<VerdictStatus, string> as Record<string, string>,
   statusHelp: {
     seriousDishonesty: '登记证被吊销、案件移送公安或列入严重失信名单，且在公示期内。',
     warning: '有公示期内的行政处罚、近12个月抽检不合格且未完成后处理，或最近一次检查不符合且未整改。',
@@ -80,14 +82,14 @@ export const zh = {
     registeredValid: '登记证有效',
     latestInspectionCompliant: '最近一次检查符合',
     latestSamplingPassed: '最近一次抽检合格',
-    latestInspection: '最近一次检查',
-    latestSampling: '最近一次抽检',
+    latestInspectionRectified: '最近一次检查不符合，已整改',
+    latestSamplingFailedBeyondWindow: '最近一次抽检不合格已超过24个月',
     noInspectionYet: '尚无检查或抽检记录',
     registrationExpired: '登记证已过有效期',
     registrationCancelled: '登记证已注销',
     notAWorkshop: '该主体不是登记的食品小作坊',
     noAdverseRecord: '近期无公示中的不良记录',
-  } as Record<string, string>,
+  } satisfies Record<VerdictReasonCode, string> as Record<string, string>,
   profile: {
     verdict: '信用提示',
     asOf: (d: string) => `截至 ${d}`,
