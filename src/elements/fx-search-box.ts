@@ -159,6 +159,8 @@ export class FxSearchBox extends LitElement {
         window.location.assign(item.url);
       }
     } else if (e.key === 'Escape') {
+      // an open list only closes: the browser's own Escape would also clear a type=search field
+      if (this._open) e.preventDefault();
       this._open = false;
       this._active = -1;
     }

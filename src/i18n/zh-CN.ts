@@ -188,6 +188,7 @@ export const zh = {
     subjectPlaceHint: '如：某某镇某某村，菜市场东门',
     county: '所在县（市、区）',
     chooseCounty: '请选择',
+    chooseCategory: '请选择',
     category: '违法类型',
     description: '发生了什么',
     descriptionHint: '时间、地点、经过，越具体越便于核查（10–2000字）',

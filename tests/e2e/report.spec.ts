@@ -91,3 +91,11 @@ test('a real-name tip with a bad mobile number is refused and keeps the name', a
   await expect(subjectName(page)).toHaveValue('镇上老街豆腐坊');
   await expect(page.getByTestId('receipt-no')).toHaveCount(0);
 });
+
+test('an empty tracking form asks for both values in Chinese', async ({ page }) => {
+  await page.goto('/report/track');
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByLabel('受理编号')).toHaveAccessibleDescription('受理编号应为16位数字');
+  await expect(page.getByLabel('查询码')).toHaveAccessibleDescription('查询码应为10位字母和数字');
+  await expect(page.getByTestId('tip-status')).toHaveCount(0);
+});

@@ -39,6 +39,7 @@ test('Escape closes the suggestions and Enter then submits the plain search', as
   await box.press('Escape');
   await expect(page.getByRole('listbox')).toHaveCount(0);
   await expect(box).toHaveAttribute('aria-expanded', 'false');
+  await expect(box).toHaveValue('米粉');
   await box.press('Enter');
   await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === '米粉');
 });

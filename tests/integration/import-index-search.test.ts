@@ -86,6 +86,17 @@ describe('demo workshops', () => {
     expect(profile?.verdict.reasons.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('every 米粉 hit literally contains 米粉 in a searchable field (no near-miss leaks)', async () => {
+    const res = await search('米粉');
+    expect(res.hits.length).toBeGreaterThan(0);
+    const index = client.index<WorkshopDocument>(INDEX_UID);
+    for (const h of res.hits) {
+      const doc = await index.getDocument(h.id);
+      const text = [doc.name, doc.address, doc.countyName, doc.cityName, ...doc.products].join(' ');
+      expect(text, doc.name).toContain('米粉');
+    }
+  });
+
   it('a full registration no. keeps its leading zeros and ranks its workshop first', async () => {
     const w = db
       .select()
@@ -114,6 +125,16 @@ describe('penalties outside their disclosure period', () => {
     expect(profile?.verdict.reasons.map((r) => r.recordKind)).not.toContain('penalty');
     const res = await search(decisionNo);
     expect(res.hits.map((h) => h.name)).toEqual([]);
+  });
+
+  it('a decision no. within its disclosure period finds its party first', async () => {
+    const docs = await client.index<WorkshopDocument>(INDEX_UID).getDocuments({ limit: 10_000, fields: ['id', 'decisionNos'] });
+    const withPenalty = docs.results.find((d) => d.decisionNos.length > 0);
+    expect(withPenalty).toBeDefined();
+    const decisionNo = withPenalty?.decisionNos[0] ?? '';
+    const res = await search(decisionNo);
+    expect(res.hits[0]?.id).toBe(withPenalty?.id);
+    expect(getPartyProfile(db, withPenalty?.id ?? 0, TODAY)?.penalties.map((p) => p.decisionNo)).toContain(decisionNo);
   });
 
   it('no index document carries a hidden decision no. (while public ones are indexed)', async () => {

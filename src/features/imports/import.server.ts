@@ -173,7 +173,13 @@ export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announ
           })
           .run();
       });
-      tx.update(parties).set({ updatedAt: nowIso() }).where(eq(parties.id, party.id)).run();
+      // a party named only in notices is known by what it was sampled for
+      const current = tx.select({ products: parties.products, foodCategories: parties.foodCategories }).from(parties).where(eq(parties.id, party.id)).get();
+      const products = current?.products.includes(r.productName) ? current.products : [...(current?.products ?? []), r.productName];
+      const category = announcement.category;
+      const foodCategories =
+        category && !(current?.foodCategories ?? []).includes(category) ? [...(current?.foodCategories ?? []), category] : (current?.foodCategories ?? []);
+      tx.update(parties).set({ updatedAt: nowIso(), products, foodCategories }).where(eq(parties.id, party.id)).run();
       summary.records++;
     }
   });

@@ -187,7 +187,7 @@ export interface FacetValue {
   count: number;
 }
 
-/** The answer to a search. `degraded` says the SQLite fallback answered (with `notice`). */
+/** The answer to a search. `degraded` says the SQLite fallback answered (Meilisearch unreachable). */
 export interface SearchResult {
   hits: SearchHit[];
   total: number;

@@ -14,17 +14,20 @@ export function charLength(text: string): number {
   return [...text].length;
 }
 
+// Astro's form parser sends `null` for an empty field whose schema is not a top-level optional:
+// every text field accepts it as '' so that the field's own Chinese message is shown.
 const text = (min: number, max: number, label: string) =>
   z
     .string()
-    .transform((v) => v.normalize('NFC').trim())
+    .nullable()
+    .transform((v) => (v ?? '').normalize('NFC').trim())
     .refine((v) => charLength(v) >= min, `${label}至少需要${min}个字`)
     .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`);
 
 const optionalText = (max: number, label: string) =>
   z
     .string()
-    .optional()
+    .nullish()
     .transform((v) => (v ?? '').normalize('NFC').trim())
     .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`)
     .transform((v) => (v === '' ? null : v));
@@ -51,21 +54,21 @@ export function tipFormSchema(today: () => string = todayInShanghai) {
       submissionToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/u, '表单已失效，请刷新页面后重新填写'),
       workshopId: z
         .string()
-        .optional()
+        .nullish()
         .transform((v) => (v ? Number(v) : null))
         .refine((v) => v === null || (Number.isSafeInteger(v) && v > 0), '被举报的小作坊编号无效'),
       subjectName: text(2, 100, '小作坊名称'),
       subjectPlace: optionalText(200, '地点'),
       countyCode: z
         .string()
-        .optional()
+        .nullish()
         .transform((v) => (v ? v : null))
         .refine((v) => v === null || /^36\d{4}$/u.test(v), '请选择江西省内的县（市、区）'),
       category: z.enum(tipCategories, { error: '请选择违法类型' }),
       description: text(10, 2000, '举报内容'),
       occurredOn: z
         .string()
-        .optional()
+        .nullish()
         .transform((v) => (v ? v : null))
         .refine((v) => v === null || /^\d{4}-\d{2}-\d{2}$/u.test(v), '日期格式应为 年-月-日')
         .refine((v) => v === null || (v <= today() && v >= addDays(today(), -3650)), '发现日期不能晚于今天，也不能早于十年前'),
@@ -73,7 +76,7 @@ export function tipFormSchema(today: () => string = todayInShanghai) {
       reporterName: optionalText(30, '姓名'),
       mobile: z
         .string()
-        .optional()
+        .nullish()
         .transform((v) => (v ?? '').trim()),
     })
     .superRefine((v, ctx) => {
@@ -113,13 +116,13 @@ export function formatAccessCode(code: string): string {
 
 /** Schema of the tracking form. */
 export const trackSchema = z.object({
-  receiptNo: z.string().max(40).transform((v, ctx) => {
-    const n = normalizeReceiptNo(v);
+  receiptNo: z.string().max(40).nullable().transform((v, ctx) => {
+    const n = normalizeReceiptNo(v ?? '');
     if (!n) ctx.addIssue({ code: 'custom', message: '受理编号应为16位数字' });
     return n ?? '';
   }),
-  accessCode: z.string().max(40).transform((v, ctx) => {
-    const n = normalizeAccessCode(v);
+  accessCode: z.string().max(40).nullable().transform((v, ctx) => {
+    const n = normalizeAccessCode(v ?? '');
     if (!n) ctx.addIssue({ code: 'custom', message: '查询码应为10位字母和数字' });
     return n ?? '';
   }),
