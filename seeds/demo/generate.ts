@@ -488,7 +488,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoDataset {
     const day = Math.min(yearStart + (issue - 1) * period + (h % (period - 2)), dayFromCivil(year, 12, 31));
     const batches = city ? 1 + (h % 7) : 2 + ((h >>> 8) % 14);
     const result =
-      day > today ? null : { title: `${authority}关于${batches}批次食品不合格情况通告(${year}年第${issue}期)`, no: `${year}年第${issue}期`, day };
+      day > today ? null : { title: `${authority}${year}年第${issue}期食品安全监督抽检情况的通告(${batches}批次)`, no: `${year}年第${issue}期`, day };
     announcementCache.set(key, result);
     return result;
   };

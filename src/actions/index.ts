@@ -3,6 +3,8 @@
  * feature's zod schema, calls one feature function and maps known failures to an ActionError.
  */
 import { ActionError, defineAction } from 'astro:actions';
+import { eq } from 'drizzle-orm';
+import { divisions, parties } from '../db/schema.ts';
 import { getConfig, getDb } from '../lib/runtime.server.ts';
 import { loadKek } from '../features/tips/envelope.server.ts';
 import { tipFormSchema, trackSchema } from '../features/tips/tip.ts';
@@ -13,7 +15,10 @@ export const server = {
     /** Files a tip; returns the receipt no. and the one-time access code (rendered, never stored in a cookie). */
     submit: defineAction({
       accept: 'form',
-      input: tipFormSchema(),
+      input: tipFormSchema({
+        isCounty: (code) => getDb().select({ level: divisions.level }).from(divisions).where(eq(divisions.code, code)).get()?.level === 'county',
+        partyExists: (id) => getDb().select({ id: parties.id }).from(parties).where(eq(parties.id, id)).get() !== undefined,
+      }),
       handler: async (input) => {
         const config = getConfig();
         return submitTip(getDb(), loadKek(config.TIP_KEK, config.dataDir), input);

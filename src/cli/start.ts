@@ -7,7 +7,7 @@
  * disclosure periods change with the date.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedIfEmpty } from '../features/imports/import.server.ts';
@@ -43,8 +43,23 @@ async function refreshIndex(): Promise<void> {
 await refreshIndex();
 setInterval(() => void refreshIndex(), 10 * 60 * 1000).unref();
 
-if (!existsSync(entry)) {
-  log('building the site (first start)');
+/** Newest modification time (ms) of the files the site is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const dir of ['src', 'public', 'content']) if (existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  for (const file of ['astro.config.mjs', 'package-lock.json']) if (existsSync(path.join(root, file))) newest = Math.max(newest, statSync(path.join(root, file)).mtimeMs);
+  return newest;
+}
+
+if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource()) {
+  log(existsSync(entry) ? 'building the site (sources changed since the last build)' : 'building the site (first start)');
   const built = spawnSync(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
     cwd: root,
     stdio: 'inherit',

@@ -133,6 +133,7 @@ export const zh = {
     limit: '标准值',
     plan: '采样方案',
     announcement: '通告',
+    sampledOn: '抽样日期',
     agency: '检验机构',
     disposal: '后处理',
     sampledUnit: '被抽样单位',
@@ -208,6 +209,7 @@ export const zh = {
     trackLink: '查询办理进度',
     errorsTitle: '请修改以下内容后重新提交：',
     duplicate: '这份举报已经提交过，请勿重复提交。',
+    duplicateHint: '查询码只在第一次提交成功时显示一次。如果没有记下，可凭受理编号向受理机关查询，或重新提交举报。',
     failed: '提交失败，请稍后重试。您填写的内容已保留。',
   },
   tipCategory: {

@@ -10,6 +10,8 @@ import { openDatabase, type Db } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { seedIfEmpty } from '../../src/features/imports/import.server.ts';
 import { meiliClient } from '../../src/features/search/search.server.ts';
+import { isPartyPublic, loadRecords } from '../../src/features/workshops/workshop.server.ts';
+import { parties, type Party } from '../../src/db/schema.ts';
 
 /** The day every integration test runs on (Asia/Shanghai). */
 export const TODAY = '2026-11-29';
@@ -35,4 +37,14 @@ export function seededDb(options: { demoCount: number }): Db {
 export function testClient(): Meilisearch {
   const apiKey = inject('meiliKey');
   return meiliClient({ host: inject('meiliHost'), apiKey: apiKey || undefined });
+}
+
+/** The parties shown to the public on TODAY (`isPartyPublic`): what the index must hold. */
+export function publicParties(db: Db): Party[] {
+  const records = loadRecords(db);
+  return db
+    .select()
+    .from(parties)
+    .all()
+    .filter((p) => isPartyPublic(p, records, TODAY));
 }

@@ -22,7 +22,7 @@ const MOBILE = '13800138000';
 const tmp = mkdtempSync(path.join(tmpdir(), 'fangxin-it-tips-'));
 const kek = loadKek(undefined, path.join(tmp, 'a'));
 const otherKek = loadKek(undefined, path.join(tmp, 'b'));
-const schema = tipFormSchema(() => TODAY);
+const schema = tipFormSchema({ today: () => TODAY });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -29,7 +29,7 @@ describe('receipt numbers and access codes', () => {
 });
 
 describe('the tip form', () => {
-  const schema = tipFormSchema(() => '2026-11-29');
+  const schema = tipFormSchema({ today: () => '2026-11-29' });
   const base = { submissionToken: 'abcdefghijklmnop1234', subjectName: '老李米粉坊', category: 'hygiene', description: '作坊地面有积水，工人未戴口罩。', reporterMode: 'anonymous' };
   const fieldsOf = (input: Record<string, string>) => {
     const r = schema.safeParse(input);
@@ -48,6 +48,28 @@ describe('the tip form', () => {
     expect(fieldsOf({ ...base, description: '𠮷'.repeat(2001) })).toEqual(['description']);
   });
   it('a future date is refused', () => expect(fieldsOf({ ...base, occurredOn: '2026-11-30' })).toEqual(['occurredOn']));
+  it('a day that does not exist is refused', () => expect(fieldsOf({ ...base, occurredOn: '2026-02-30' })).toEqual(['occurredOn']));
+  it('exactly ten years ago is accepted, the day before is not', () => {
+    expect(fieldsOf({ ...base, occurredOn: '2016-11-29' })).toEqual([]);
+    expect(fieldsOf({ ...base, occurredOn: '2016-11-28' })).toEqual(['occurredOn']);
+  });
+  it('a city or the province is not a county', () => {
+    expect(fieldsOf({ ...base, countyCode: '360100' })).toEqual(['countyCode']);
+    expect(fieldsOf({ ...base, countyCode: '360000' })).toEqual(['countyCode']);
+  });
+  it('a county unknown to the lookup is refused', () => {
+    const strict = tipFormSchema({ today: () => '2026-11-29', isCounty: (c) => c === '360102' });
+    expect(strict.safeParse({ ...base, countyCode: '369999' }).success).toBe(false);
+    expect(strict.safeParse({ ...base, countyCode: '360102' }).success).toBe(true);
+  });
+  it('a workshop id that is not a plain number, or unknown, is refused', () => {
+    const strict = tipFormSchema({ today: () => '2026-11-29', partyExists: (id) => id === 7 });
+    expect(strict.safeParse({ ...base, workshopId: '1e2' }).success).toBe(false);
+    expect(strict.safeParse({ ...base, workshopId: '8' }).success).toBe(false);
+    expect(strict.safeParse({ ...base, workshopId: '7' }).success).toBe(true);
+  });
+  it('zero-width characters do not count as text', () => expect(fieldsOf({ ...base, subjectName: '\u200b\u200b\u200b' })).toEqual(['subjectName']));
+  it("a name with an apostrophe is accepted", () => expect(fieldsOf({ ...base, reporterMode: 'realName', reporterName: "O'Brien", mobile: '13800138000' })).toEqual([]));
   it('an unknown category is refused', () => expect(fieldsOf({ ...base, category: 'x' })).toEqual(['category']));
   it('a county outside Jiangxi is refused', () => expect(fieldsOf({ ...base, countyCode: '110101' })).toEqual(['countyCode']));
   it('markup is kept as text, never stripped or interpreted', () => {

@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { Meilisearch, type Hit, type Settings } from 'meilisearch';
 import { pinyin } from 'pinyin-pro';
-import { count, desc, eq, max, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
-import { loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
+import { isPartyPublic, loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
 import {
   HIGHLIGHT_POST,
   HIGHLIGHT_PRE,
@@ -35,7 +35,8 @@ export interface MeiliConnection {
 
 /** A Meilisearch client for `conn`. */
 export function meiliClient(conn: MeiliConnection): Meilisearch {
-  return new Meilisearch({ host: conn.host, apiKey: conn.apiKey, timeout: 5000 });
+  // a hung engine must not hold a page for long: the SQLite fallback answers instead
+  return new Meilisearch({ host: conn.host, apiKey: conn.apiKey, timeout: 3000 });
 }
 
 /** Index settings (DESIGN.md "Search"). */
@@ -128,7 +129,11 @@ export async function rebuildIndex(
 
   const divisionsByCode = loadDivisions(db);
   const records = loadRecords(db);
-  const all = db.select().from(parties).all();
+  const all = db
+    .select()
+    .from(parties)
+    .all()
+    .filter((p) => isPartyPublic(p, records, today));
   for (let i = 0; i < all.length; i += batchSize) {
     const docs = all.slice(i, i + batchSize).map((p) => toDocument(p, records, divisionsByCode, today));
     await tmp.addDocuments(docs).waitTask({ timeout: 300_000 });
@@ -141,18 +146,24 @@ export async function rebuildIndex(
   if (!exists) await client.createIndex(INDEX_UID, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
   await client.swapIndexes([{ indexes: [INDEX_UID, tmpUid], rename: false }]).waitTask({ timeout: 60_000 });
   await client.deleteIndexIfExists(tmpUid);
-  db.insert(meta).values({ key: FINGERPRINT_KEY, value: fingerprint }).onConflictDoUpdate({ target: meta.key, set: { value: fingerprint } }).run();
+  const stored = JSON.stringify({ fingerprint, documents: all.length });
+  db.insert(meta).values({ key: FINGERPRINT_KEY, value: stored }).onConflictDoUpdate({ target: meta.key, set: { value: stored } }).run();
   return { documents: all.length, ms: Date.now() - started };
 }
 
 /** Whether the index is missing, holds a different number of documents, or is older than the data. */
 export async function isIndexStale(db: Db, client: Meilisearch, today = todayInShanghai()): Promise<boolean> {
-  const stored = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
-  if (!stored || stored.value !== dataFingerprint(db, today)) return true;
+  const row = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
+  let stored: { fingerprint?: string; documents?: number } = {};
+  try {
+    stored = row ? (JSON.parse(row.value) as typeof stored) : {};
+  } catch {
+    return true;
+  }
+  if (stored.fingerprint !== dataFingerprint(db, today)) return true;
   try {
     const stats = await client.index(INDEX_UID).getStats();
-    const n = db.select({ n: count() }).from(parties).get()?.n ?? 0;
-    return stats.numberOfDocuments !== n;
+    return stats.numberOfDocuments !== stored.documents;
   } catch {
     return true;
   }
@@ -161,9 +172,13 @@ export async function isIndexStale(db: Db, client: Meilisearch, today = todayInS
 /** Sends one party's fresh document to the index (incremental update); awaits the task. */
 export async function reindexParty(db: Db, client: Meilisearch, partyId: number, today = todayInShanghai()): Promise<void> {
   const party = db.select().from(parties).where(eq(parties.id, partyId)).get();
-  if (!party) return;
-  const doc = toDocument(party, loadRecords(db, [partyId]), loadDivisions(db), today);
-  await client.index<WorkshopDocument>(INDEX_UID).addDocuments([doc]).waitTask({ timeout: 60_000 });
+  const records = loadRecords(db, [partyId]);
+  const index = client.index<WorkshopDocument>(INDEX_UID);
+  if (!party || !isPartyPublic(party, records, today)) {
+    await index.deleteDocument(partyId).waitTask({ timeout: 60_000 });
+    return;
+  }
+  await index.addDocuments([toDocument(party, records, loadDivisions(db), today)]).waitTask({ timeout: 60_000 });
 }
 
 /** One result row as the page renders it; `*Html` fields are escaped HTML with `<mark>`. */
@@ -273,9 +288,20 @@ function toHit(h: Hit<WorkshopDocument>): SearchHit {
 export function searchFallback(db: Db, query: SearchQuery): SearchResult {
   const started = Date.now();
   const term = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const where = query.q
-    ? or(sql`${parties.name} LIKE ${term} ESCAPE '\\'`, sql`${parties.registrationNo} LIKE ${term} ESCAPE '\\'`)
-    : undefined;
+  // parties named only in notices are public only with a public record; penalties need the date
+  // rules, so here only sampling, inspection and honor records count (an under-inclusion, never a leak)
+  const publicParty = or(
+    eq(parties.kind, 'workshop'),
+    sql`exists (select 1 from ${samplingTests} where ${samplingTests.partyId} = ${parties.id})`,
+    sql`exists (select 1 from ${inspections} where ${inspections.partyId} = ${parties.id})`,
+    sql`exists (select 1 from ${honors} where ${honors.partyId} = ${parties.id})`,
+  );
+  const where = and(
+    publicParty,
+    query.q ? or(sql`${parties.name} LIKE ${term} ESCAPE '\\'`, sql`${parties.registrationNo} LIKE ${term} ESCAPE '\\'`) : undefined,
+    query.city ? eq(parties.cityCode, query.city) : undefined,
+    query.county ? eq(parties.countyCode, query.county) : undefined,
+  );
   const total = db.select({ n: count() }).from(parties).where(where).get()?.n ?? 0;
   const rows = db
     .select()

@@ -29,16 +29,31 @@ export const verdictStatuses = [
   'noRecentAdverse',
 ] as const;
 
-const code = z.string().regex(/^\d{6}$/, '行政区划代码应为6位数字');
+const code = (label: string) => z.string().regex(/^\d{6}$/u, `${label}应为6位行政区划代码`);
+
+/** Chinese names of the query parameters, for error messages. */
+export const searchParamLabels: Record<string, string> = {
+  q: '搜索词',
+  city: '设区市',
+  county: '县（市、区）',
+  category: '食品类别',
+  status: '信用提示',
+  page: '页码',
+};
 
 /** Query-string parameters of `/search` and `/api/v1/search`. Empty strings count as absent. */
 export const searchQuerySchema = z.object({
   q: z.string().max(100, '搜索词不能超过100个字').default(''),
-  city: code.optional(),
-  county: code.optional(),
-  category: z.string().max(40).optional(),
-  status: z.enum(verdictStatuses).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  city: code('设区市').optional(),
+  county: code('县（市、区）').optional(),
+  category: z.string().max(40, '食品类别不能超过40个字').optional(),
+  status: z.enum(verdictStatuses, { error: '信用提示的取值无效' }).optional(),
+  page: z
+    .string()
+    .regex(/^\d{1,5}$/u, '页码应为1到10000之间的整数')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 10_000, '页码应为1到10000之间的整数')
+    .default(1),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
@@ -50,6 +65,14 @@ export function parseSearchParams(params: URLSearchParams): ReturnType<typeof se
     if (value) raw[key] = value;
   }
   return searchQuerySchema.safeParse(raw);
+}
+
+/** Field-level messages of a failed parse: `[{ field, label, message }]`, in Chinese. */
+export function searchParamErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): { field: string; label: string; message: string }[] {
+  return error.issues.map((i) => {
+    const field = String(i.path[0] ?? '');
+    return { field, label: searchParamLabels[field] ?? field, message: i.message };
+  });
 }
 
 /** One document of the `workshops` index. */

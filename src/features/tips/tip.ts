@@ -3,11 +3,16 @@
  * violation categories, and receipt-number / access-code formats. Pure code.
  */
 import { z } from '../../lib/zod.ts';
-import { addDays, todayInShanghai } from '../../lib/dates.ts';
+import { addYears, isDay, todayInShanghai } from '../../lib/dates.ts';
 
 /** Violation categories of the form (DESIGN.md "Tip-offs"). */
 export const tipCategories = ['nonFoodSubstances', 'additiveAbuse', 'unlicensed', 'hygiene', 'fakeInferior', 'labelling', 'other'] as const;
 export type TipCategory = (typeof tipCategories)[number];
+
+/** Removes invisible format characters (zero-width spaces and joiners, bidi controls: Unicode Cf). */
+export function stripInvisible(text: string): string {
+  return text.replace(/\p{Cf}/gu, '');
+}
 
 /** Length of a text in characters (code points), as a person counts them: 张·𠮷 is 3. */
 export function charLength(text: string): number {
@@ -20,7 +25,7 @@ const text = (min: number, max: number, label: string) =>
   z
     .string()
     .nullable()
-    .transform((v) => (v ?? '').normalize('NFC').trim())
+        .transform((v) => stripInvisible((v ?? '').normalize('NFC')).trim())
     .refine((v) => charLength(v) >= min, `${label}至少需要${min}个字`)
     .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`);
 
@@ -28,7 +33,7 @@ const optionalText = (max: number, label: string) =>
   z
     .string()
     .nullish()
-    .transform((v) => (v ?? '').normalize('NFC').trim())
+    .transform((v) => stripInvisible((v ?? '').normalize('NFC')).trim())
     .refine((v) => charLength(v) <= max, `${label}不能超过${max}个字`)
     .transform((v) => (v === '' ? null : v));
 
@@ -44,34 +49,50 @@ export function normalizeMobile(input: string): string | null {
   return /^1[3-9]\d{9}$/u.test(v) ? v : null;
 }
 
+/** What the tip form checks against the database; injected so that the schema stays pure. */
+export interface TipFormLookups {
+  /** today, `YYYY-MM-DD` in Asia/Shanghai; read at each validation */
+  today: () => string;
+  /** whether `code` is a county (县级) division of Jiangxi */
+  isCounty: (code: string) => boolean;
+  /** whether a party with this id exists */
+  partyExists: (id: number) => boolean;
+}
+
 /**
- * The tip form. `today` (a function, read at each validation) is injected so that "not in the
- * future" can be tested; it defaults to the real day in Asia/Shanghai.
+ * The tip form. The lookups default to "today in Asia/Shanghai" and to accepting any Jiangxi-like
+ * county code and party id; the Astro Action passes the database-backed ones.
  */
-export function tipFormSchema(today: () => string = todayInShanghai) {
+export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
+  const today = lookups.today ?? todayInShanghai;
+  const isCounty = lookups.isCounty ?? ((code: string) => /^36\d{2}(?!00)\d{2}$/u.test(code));
+  const partyExists = lookups.partyExists ?? (() => true);
   return z
     .object({
       submissionToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/u, '表单已失效，请刷新页面后重新填写'),
       workshopId: z
         .string()
         .nullish()
-        .transform((v) => (v ? Number(v) : null))
-        .refine((v) => v === null || (Number.isSafeInteger(v) && v > 0), '被举报的小作坊编号无效'),
+        .transform((v) => (v ? v.trim() : null))
+        .refine((v) => v === null || /^[1-9]\d{0,15}$/u.test(v), '被举报的小作坊编号无效')
+        .transform((v) => (v === null ? null : Number(v)))
+        .refine((v) => v === null || partyExists(v), '被举报的小作坊不存在，请改为填写名称和地点'),
       subjectName: text(2, 100, '小作坊名称'),
       subjectPlace: optionalText(200, '地点'),
       countyCode: z
         .string()
         .nullish()
-        .transform((v) => (v ? v : null))
-        .refine((v) => v === null || /^36\d{4}$/u.test(v), '请选择江西省内的县（市、区）'),
+        .transform((v) => (v ? v.trim() : null))
+        .refine((v) => v === null || isCounty(v), '请从列表中选择江西省内的县（市、区）'),
       category: z.enum(tipCategories, { error: '请选择违法类型' }),
       description: text(10, 2000, '举报内容'),
       occurredOn: z
         .string()
         .nullish()
-        .transform((v) => (v ? v : null))
-        .refine((v) => v === null || /^\d{4}-\d{2}-\d{2}$/u.test(v), '日期格式应为 年-月-日')
-        .refine((v) => v === null || (v <= today() && v >= addDays(today(), -3650)), '发现日期不能晚于今天，也不能早于十年前'),
+        .transform((v) => (v ? v.trim() : null))
+        .refine((v) => v === null || isDay(v), '请填写有效的日期，格式为 年-月-日，如 2026-11-01')
+        .refine((v) => v === null || !isDay(v) || v <= today(), '发现日期不能晚于今天')
+        .refine((v) => v === null || !isDay(v) || v >= addYears(today(), -10), '发现日期不能早于十年前'),
       reporterMode: z.enum(['anonymous', 'realName'], { error: '请选择匿名或实名举报' }),
       reporterName: optionalText(30, '姓名'),
       mobile: z
@@ -82,7 +103,7 @@ export function tipFormSchema(today: () => string = todayInShanghai) {
     .superRefine((v, ctx) => {
       if (v.reporterMode !== 'realName') return;
       if (!v.reporterName || charLength(v.reporterName) < 2) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '实名举报请填写姓名（至少2个字）' });
-      else if (!/^[\p{Script=Han}\p{L}·•．.\s]+$/u.test(v.reporterName)) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '姓名只能包含文字和间隔号“·”' });
+      else if (!/^[\p{L}\p{M}·•．.'’\- ]+$/u.test(v.reporterName)) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '姓名只能包含文字、间隔号“·”、撇号和连字符' });
       if (!v.mobile) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '实名举报请填写手机号码' });
       else if (!normalizeMobile(v.mobile)) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '手机号码应为11位大陆手机号，如 13800138000' });
     });
@@ -116,13 +137,13 @@ export function formatAccessCode(code: string): string {
 
 /** Schema of the tracking form. */
 export const trackSchema = z.object({
-  receiptNo: z.string().max(40).nullable().transform((v, ctx) => {
-    const n = normalizeReceiptNo(v ?? '');
+  receiptNo: z.string().nullable().transform((v, ctx) => {
+    const n = normalizeReceiptNo((v ?? '').slice(0, 100));
     if (!n) ctx.addIssue({ code: 'custom', message: '受理编号应为16位数字' });
     return n ?? '';
   }),
-  accessCode: z.string().max(40).nullable().transform((v, ctx) => {
-    const n = normalizeAccessCode(v ?? '');
+  accessCode: z.string().nullable().transform((v, ctx) => {
+    const n = normalizeAccessCode((v ?? '').slice(0, 100));
     if (!n) ctx.addIssue({ code: 'custom', message: '查询码应为10位字母和数字' });
     return n ?? '';
   }),

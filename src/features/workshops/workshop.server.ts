@@ -99,11 +99,30 @@ export function publicPenalties(list: Penalty[], today: string): PublicPenalty[]
     .sort((a, b) => (b.disclosureStart ?? '').localeCompare(a.disclosureStart ?? ''));
 }
 
-/** The profile of party `id`, or null when there is none. */
+/**
+ * Whether a party is shown to the public at all on `today`. A registered workshop always is. A
+ * company or shop is known here only because a notice named it: it is shown while it has a record
+ * that is public (a sampling test, inspection or honor, or a penalty within its disclosure period).
+ * A party whose only record is an expired or warning-only penalty disappears with it, so that its
+ * name alone does not tell readers it was once penalised.
+ */
+export function isPartyPublic(party: Party, records: RecordsByParty, today: string): boolean {
+  if (party.kind === 'workshop') return true;
+  const id = party.id;
+  return (
+    (records.samplingTests.get(id)?.length ?? 0) > 0 ||
+    (records.inspections.get(id)?.length ?? 0) > 0 ||
+    (records.honors.get(id)?.length ?? 0) > 0 ||
+    (records.penalties.get(id) ?? []).some((p) => isPenaltyPublic(p, today))
+  );
+}
+
+/** The profile of party `id`, or null when there is none or it is not public (`isPartyPublic`). */
 export function getPartyProfile(db: Db, id: number, today: string): PartyProfile | null {
   const party = db.select().from(parties).where(eq(parties.id, id)).get();
   if (!party) return null;
   const records = loadRecords(db, [id]);
+  if (!isPartyPublic(party, records, today)) return null;
   const county = party.countyCode ? (db.select().from(divisions).where(eq(divisions.code, party.countyCode)).get() ?? null) : null;
   const city = party.cityCode ? (db.select().from(divisions).where(eq(divisions.code, party.cityCode)).get() ?? null) : null;
   const tests = db

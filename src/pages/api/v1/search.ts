@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { getDb, getSearchClient } from '../../../lib/runtime.server.ts';
-import { parseSearchParams } from '../../../features/search/search.ts';
+import { parseSearchParams, searchParamErrors } from '../../../features/search/search.ts';
 import { searchWorkshops } from '../../../features/search/search.server.ts';
 
 /**
@@ -13,7 +13,7 @@ export const GET: APIRoute = async ({ url }) => {
   const parsed = parseSearchParams(url.searchParams);
   const headers = { 'Content-Type': 'application/json; charset=utf-8' };
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }));
+    const fields = searchParamErrors(parsed.error).map(({ field, message }) => ({ field, message }));
     return new Response(JSON.stringify({ error: '查询参数有误', fields }), { status: 400, headers });
   }
   const result = await searchWorkshops(getDb(), getSearchClient(), parsed.data);
