@@ -36,7 +36,7 @@ describe('filter values are escaped', () => {
 describe('query parameters', () => {
   it('blank values count as absent', () => {
     const r = parseSearchParams(new URLSearchParams('q=%20米粉%20&city=&page='));
-    expect(r.success && r.data).toEqual({ q: '米粉', page: 1 });
+    expect(r.success && r.data).toEqual({ q: '米粉', page: 1, sort: 'relevance' });
   });
   it.each([
     ['a county code is six digits', 'county=abc', 'county'],

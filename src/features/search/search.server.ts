@@ -5,23 +5,21 @@
  * Settings are applied and awaited before documents are added; every task is awaited.
  */
 import { createHash } from 'node:crypto';
-import { Meilisearch, type Hit, type Settings } from 'meilisearch';
-import { pinyin } from 'pinyin-pro';
+import { Meilisearch, type Hit, type SearchParams, type Settings } from 'meilisearch';
 import { and, count, desc, eq, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
 import { isPartyPublic, loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
+import { codeTokens, cropAndHighlight, highlightRuns, pinyinSortKey, pinyinTokens, prepareQuery, SEARCHABLE } from './query.ts';
+import { indexChars, normalizeText } from './normalize.ts';
 import {
-  HIGHLIGHT_POST,
-  HIGHLIGHT_PRE,
   INDEX_UID,
   MAX_TOTAL_HITS,
   PAGE_SIZE,
   SEARCH_SCHEMA_VERSION,
   buildFilter,
   escapeHtml,
-  highlightToHtml,
   stripMarkers,
   type SearchQuery,
   type WorkshopDocument,
@@ -39,21 +37,21 @@ export function meiliClient(conn: MeiliConnection): Meilisearch {
   return new Meilisearch({ host: conn.host, apiKey: conn.apiKey, timeout: 3000 });
 }
 
-/** Index settings (DESIGN.md "Search"). */
+/**
+ * Index settings (DESIGN.md "Search"; the field roles are explained in ./query.ts). Typo tolerance
+ * is off: a hit must share a literal run, a code or a pinyin run with the query.
+ */
 export const indexSettings: Settings = {
-  searchableAttributes: ['name', 'registrationNo', 'uscc', 'products', 'categories', 'countyName', 'cityName', 'address', 'decisionNos'],
-  filterableAttributes: ['cityCode', 'countyCode', 'categories', 'status', 'demonstration', 'kind', 'demo'],
-  sortableAttributes: ['namePinyin', 'updatedAt'],
-  displayedAttributes: ['*'],
-  localizedAttributes: [{ attributePatterns: ['*'], locales: ['cmn'] }],
-  faceting: { maxValuesPerFacet: 300 },
+  searchableAttributes: [...SEARCHABLE],
+  filterableAttributes: ['cityCode', 'countyCode', 'categories', 'status', 'demonstration', 'kind', 'demo', '_geo'],
+  sortableAttributes: ['namePinyin', 'updatedAt', '_geo'],
+  displayedAttributes: ['id', 'name', 'kind', 'registrationNo', 'uscc', 'products', 'categories', 'address', 'countyCode', 'countyName', 'cityCode', 'cityName', 'status', 'demonstration', 'demo', 'decisionNos', 'namePinyin', 'updatedAt', '_geo'],
+  localizedAttributes: [{ attributePatterns: ['*Chars'], locales: ['cmn'] }],
+  faceting: { maxValuesPerFacet: 300, sortFacetValuesBy: { '*': 'count' } },
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
-  typoTolerance: { disableOnAttributes: ['registrationNo', 'uscc', 'decisionNos'] },
+  typoTolerance: { enabled: false },
+  proximityPrecision: 'byWord',
 };
-
-function namePinyin(name: string): string {
-  return pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ').toLowerCase();
-}
 
 /** Builds the search document of one party. */
 export function toDocument(
@@ -65,6 +63,10 @@ export function toDocument(
   const verdict = verdictFor(party, records, today);
   const shown = publicPenalties(records.penalties.get(party.id) ?? [], today);
   const clean = (s: string | null) => (s === null ? null : stripMarkers(s));
+  const countyName = party.countyCode ? (divisionsByCode.get(party.countyCode)?.name ?? null) : null;
+  const cityName = party.cityCode ? (divisionsByCode.get(party.cityCode)?.name ?? null) : null;
+  const decisionNos = shown.map((p) => p.decisionNo).filter((n): n is string => !!n);
+  const py = pinyinTokens(party.name);
   return {
     id: party.id,
     name: stripMarkers(party.name),
@@ -75,15 +77,23 @@ export function toDocument(
     categories: party.foodCategories,
     address: clean(party.address),
     countyCode: party.countyCode,
-    countyName: party.countyCode ? (divisionsByCode.get(party.countyCode)?.name ?? null) : null,
+    countyName,
     cityCode: party.cityCode,
-    cityName: party.cityCode ? (divisionsByCode.get(party.cityCode)?.name ?? null) : null,
+    cityName,
     status: verdict.status,
     demonstration: verdict.status === 'demonstration' || (records.honors.get(party.id) ?? []).some((h) => h.kind === 'demonstrationUnit' && !h.withdrawnOn),
     demo: party.source === 'demo',
-    decisionNos: shown.map((p) => p.decisionNo).filter((n): n is string => !!n),
-    namePinyin: namePinyin(party.name),
+    decisionNos,
+    namePinyin: pinyinSortKey(party.name),
     updatedAt: Math.floor(Date.parse(party.updatedAt) / 1000) || 0,
+    _geo: party.lat !== null && party.lng !== null ? { lat: party.lat, lng: party.lng } : null,
+    nameChars: indexChars(party.name),
+    productChars: party.products.map(indexChars),
+    placeChars: [countyName, cityName, party.address].filter((v): v is string => !!v).map(indexChars),
+    decisionChars: decisionNos.map(indexChars),
+    codes: codeTokens(party.registrationNo, party.uscc),
+    pinyin: py.full,
+    initials: py.initials,
   };
 }
 
@@ -184,6 +194,8 @@ export async function reindexParty(db: Db, client: Meilisearch, partyId: number,
 /** One result row as the page renders it; `*Html` fields are escaped HTML with `<mark>`. */
 export interface SearchHit {
   id: number;
+  /** metres from the given position, when sorting by distance */
+  distanceM: number | null;
   name: string;
   nameHtml: string;
   kind: string;
@@ -229,25 +241,58 @@ export async function searchWorkshops(db: Db, client: Meilisearch, query: Search
   }
 }
 
+/** Search parameters with page-based pagination (exhaustive totals). */
+export type PagedSearchParams = SearchParams & { page: number; hitsPerPage: number };
+
+/**
+ * The Meilisearch request behind a query: `{ q, params }` for `index(INDEX_UID).search(q, params)`,
+ * and the normalised runs to highlight. The page and the API send exactly this (the benchmark
+ * compares against it). Every query word must match (`matchingStrategy: 'all'`): the default
+ * drops trailing words until something matches, which would find a party by one character.
+ */
+export function meiliRequestFor(query: SearchQuery): { q: string; params: PagedSearchParams; runs: string[] } {
+  const prepared = prepareQuery(query.q);
+  const sort =
+    query.sort === 'name'
+      ? ['namePinyin:asc']
+      : query.sort === 'updated'
+        ? ['updatedAt:desc']
+        : query.sort === 'distance' && query.lat !== undefined && query.lng !== undefined
+          ? [`_geoPoint(${query.lat}, ${query.lng}):asc`]
+          : undefined;
+  return {
+    q: prepared.q,
+    runs: prepared.runs,
+    params: {
+      filter: buildFilter(query),
+      facets: ['cityCode', 'countyCode', 'categories', 'status'],
+      page: query.page,
+      hitsPerPage: PAGE_SIZE,
+      attributesToSearchOn: prepared.attributes,
+      matchingStrategy: 'all',
+      sort,
+      locales: ['cmn'],
+    },
+  };
+}
+
+let emptyCheck: { at: number; empty: boolean } | null = null;
+
+/** Whether the index is missing or empty (checked at most every 2 s): then SQLite answers. */
+async function indexIsEmpty(client: Meilisearch): Promise<boolean> {
+  if (emptyCheck && Date.now() - emptyCheck.at < 2000) return emptyCheck.empty;
+  const stats = await client.index(INDEX_UID).getStats();
+  emptyCheck = { at: Date.now(), empty: stats.numberOfDocuments === 0 };
+  return emptyCheck.empty;
+}
+
 async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
-  const res = await client.index<WorkshopDocument>(INDEX_UID).search(query.q, {
-    filter: buildFilter(query),
-    facets: ['cityCode', 'countyCode', 'categories', 'status'],
-    page: query.page,
-    hitsPerPage: PAGE_SIZE,
-    attributesToHighlight: ['name', 'products', 'address'],
-    attributesToCrop: ['address'],
-    cropLength: 24,
-    highlightPreTag: HIGHLIGHT_PRE,
-    highlightPostTag: HIGHLIGHT_POST,
-    locales: ['cmn'],
-    // every query word must match: the default ('last') drops trailing words until something
-    // matches, so a decision no. that is no longer public still found its party by one character
-    matchingStrategy: 'all',
-  });
+  if (await indexIsEmpty(client)) throw new Error('search index is empty');
+  const { q, params, runs } = meiliRequestFor(query);
+  const res = await client.index<WorkshopDocument>(INDEX_UID).search<WorkshopDocument, PagedSearchParams>(q, params);
   const total = res.totalHits ?? 0;
   return {
-    hits: res.hits.map((h) => toHit(h)),
+    hits: res.hits.map((h) => toHit(h, runs)),
     total,
     totalCapped: total >= MAX_TOTAL_HITS,
     page: query.page,
@@ -263,19 +308,19 @@ async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<Sea
   };
 }
 
-function toHit(h: Hit<WorkshopDocument>): SearchHit {
-  const f = h._formatted;
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join('、') : '');
+function toHit(h: Hit<WorkshopDocument>, runs: string[]): SearchHit {
+  const geo = (h as { _geoDistance?: unknown })._geoDistance;
   return {
     id: h.id,
+    distanceM: typeof geo === 'number' ? geo : null,
     name: h.name,
-    nameHtml: highlightToHtml(String(f?.name ?? h.name)),
+    nameHtml: highlightRuns(h.name, runs),
     kind: h.kind,
     status: h.status,
     demo: h.demo,
     registrationNo: h.registrationNo,
-    productsHtml: highlightToHtml(list(f?.products ?? h.products)),
-    addressHtml: highlightToHtml(String(f?.address ?? h.address ?? '')),
+    productsHtml: highlightRuns(h.products.join('、'), runs),
+    addressHtml: h.address ? cropAndHighlight(h.address, runs, 30) : '',
     countyName: h.countyName,
     cityName: h.cityName,
   };
@@ -287,7 +332,8 @@ function toHit(h: Hit<WorkshopDocument>): SearchHit {
  */
 export function searchFallback(db: Db, query: SearchQuery): SearchResult {
   const started = Date.now();
-  const term = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const terms = normalizeText(query.q).split(' ').filter(Boolean);
   // parties named only in notices are public only with a public record; penalties need the date
   // rules, so here only sampling, inspection and honor records count (an under-inclusion, never a leak)
   const publicParty = or(
@@ -298,7 +344,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
   );
   const where = and(
     publicParty,
-    query.q ? or(sql`${parties.name} LIKE ${term} ESCAPE '\\'`, sql`${parties.registrationNo} LIKE ${term} ESCAPE '\\'`) : undefined,
+    ...terms.map((term) => or(sql`${parties.name} LIKE ${like(term)} ESCAPE '\\'`, sql`${parties.registrationNo} LIKE ${like(term.toUpperCase())} ESCAPE '\\'`)),
     query.city ? eq(parties.cityCode, query.city) : undefined,
     query.county ? eq(parties.countyCode, query.county) : undefined,
   );
@@ -315,6 +361,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
   return {
     hits: rows.map((p) => ({
       id: p.id,
+      distanceM: null,
       name: p.name,
       nameHtml: escapeHtml(p.name),
       kind: p.kind,

@@ -8,7 +8,7 @@ import { z } from '../../lib/zod.ts';
 export const INDEX_UID = 'workshops';
 
 /** Bump when the document shape or the index settings change: forces a rebuild at start. */
-export const SEARCH_SCHEMA_VERSION = 1;
+export const SEARCH_SCHEMA_VERSION = 2;
 
 /** Results per page. */
 export const PAGE_SIZE = 20;
@@ -38,8 +38,23 @@ export const searchParamLabels: Record<string, string> = {
   county: '县（市、区）',
   category: '食品类别',
   status: '信用提示',
+  demonstration: '示范单位',
+  sort: '排序',
+  lat: '纬度',
+  lng: '经度',
   page: '页码',
 };
+
+/** Sort orders: relevance (default), name in pinyin order, most recently updated, distance. */
+export const sortOrders = ['relevance', 'name', 'updated', 'distance'] as const;
+export type SortOrder = (typeof sortOrders)[number];
+
+const coordinate = (label: string, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,3}(\.\d{1,8})?$/u, `${label}格式不正确`)
+    .transform(Number)
+    .refine((n) => Math.abs(n) <= max, `${label}超出范围`);
 
 /** Query-string parameters of `/search` and `/api/v1/search`. Empty strings count as absent. */
 export const searchQuerySchema = z.object({
@@ -48,19 +63,28 @@ export const searchQuerySchema = z.object({
   county: code('县（市、区）').optional(),
   category: z.string().max(40, '食品类别不能超过40个字').optional(),
   status: z.enum(verdictStatuses, { error: '信用提示的取值无效' }).optional(),
+  demonstration: z.enum(['1'], { error: '示范单位筛选只能为 1' }).transform(() => true).optional(),
+  sort: z.enum(sortOrders, { error: '排序方式无效' }).default('relevance'),
+  lat: coordinate('纬度', 90).optional(),
+  lng: coordinate('经度', 180).optional(),
   page: z
     .string()
     .regex(/^\d{1,5}$/u, '页码应为1到10000之间的整数')
     .transform(Number)
     .refine((n) => n >= 1 && n <= 10_000, '页码应为1到10000之间的整数')
     .default(1),
+}).superRefine((v, ctx) => {
+  if (v.sort === 'distance' && (v.lat === undefined || v.lng === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['sort'], message: '按距离排序需要提供位置（纬度和经度）' });
+  }
 });
-export type SearchQuery = z.infer<typeof searchQuerySchema>;
+/** A parsed query; `sort` may be left out (relevance). */
+export type SearchQuery = Omit<z.infer<typeof searchQuerySchema>, 'sort'> & { sort?: SortOrder };
 
 /** Parses URLSearchParams into a SearchQuery; blank values are ignored. */
 export function parseSearchParams(params: URLSearchParams): ReturnType<typeof searchQuerySchema.safeParse> {
   const raw: Record<string, string> = {};
-  for (const key of ['q', 'city', 'county', 'category', 'status', 'page']) {
+  for (const key of ['q', 'city', 'county', 'category', 'status', 'demonstration', 'sort', 'lat', 'lng', 'page']) {
     const value = params.get(key)?.trim();
     if (value) raw[key] = value;
   }
@@ -100,6 +124,18 @@ export interface WorkshopDocument {
   namePinyin: string;
   /** epoch seconds */
   updatedAt: number;
+  /** WGS-84 position when known (Meilisearch's geo field) */
+  _geo: { lat: number; lng: number } | null;
+  /** search fields (see ./query.ts): normalised text with every Han character a token */
+  nameChars: string;
+  productChars: string[];
+  placeChars: string[];
+  decisionChars: string[];
+  /** registration no., credit code and the registration no.'s tails */
+  codes: string[];
+  /** pinyin syllable runs and initial runs of the name */
+  pinyin: string[];
+  initials: string[];
 }
 
 /** Escapes a value for a Meilisearch filter string literal (quotes and backslashes). */
@@ -108,8 +144,9 @@ export function filterValue(value: string): string {
 }
 
 /** Builds the Meilisearch filter expression of a query (AND of the chosen facets). */
-export function buildFilter(query: Pick<SearchQuery, 'city' | 'county' | 'category' | 'status'>): string[] {
+export function buildFilter(query: Pick<SearchQuery, 'city' | 'county' | 'category' | 'status'> & { demonstration?: boolean }): string[] {
   const filter: string[] = [];
+  if (query.demonstration) filter.push('demonstration = true');
   if (query.city) filter.push(`cityCode = ${filterValue(query.city)}`);
   if (query.county) filter.push(`countyCode = ${filterValue(query.county)}`);
   if (query.category) filter.push(`categories = ${filterValue(query.category)}`);

@@ -1,0 +1,156 @@
+/**
+ * From what a shopper typed to a Meilisearch query, and from a hit back to highlighted text.
+ * Pure code; the rules are DESIGN.md "Search" and issue #3:
+ *
+ * - the query is normalised like the documents (./normalize.ts);
+ * - a run of Chinese characters becomes a phrase of single characters (`"东 湖 食 品"`), matched
+ *   against the `*Chars` fields where every character is its own token: any run inside a longer
+ *   word is found (加工坊 in 食品加工坊), and every hit literally contains the run;
+ * - letters and digits stay whole words: codes (registration no., credit code, their tails) and
+ *   pinyin (full syllable runs and initials) are searched only for queries without Chinese
+ *   characters, so a Chinese query never brings up a homophone;
+ * - every word must match (`matchingStrategy: 'all'`), typo tolerance is off.
+ */
+import { pinyin } from 'pinyin-pro';
+import { HAN, normalizeCode, normalizeWithMap, normalizeText } from './normalize.ts';
+import { escapeHtml } from './search.ts';
+
+/** Searchable attributes, in ranking order: a code match first, pinyin last. */
+export const SEARCHABLE = ['codes', 'nameChars', 'productChars', 'decisionChars', 'placeChars', 'pinyin', 'initials'] as const;
+
+/** Attributes searched for a query with Chinese characters: literal fields only. */
+export const LITERAL_ATTRIBUTES = ['codes', 'nameChars', 'productChars', 'decisionChars', 'placeChars'] as const;
+
+/** A prepared query. `runs` are the normalised literal runs, for highlighting. */
+export interface PreparedQuery {
+  /** the `q` sent to Meilisearch ('' for an empty query) */
+  q: string;
+  /** `attributesToSearchOn` */
+  attributes: string[];
+  hasHan: boolean;
+  runs: string[];
+}
+
+/** Splits a normalised word into runs of Han characters and runs of anything else. */
+function segments(word: string): string[] {
+  return word.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? [];
+}
+
+/** Prepares what a user typed (any case, width, script, punctuation) for Meilisearch. */
+export function prepareQuery(raw: string): PreparedQuery {
+  const normalized = normalizeText(raw);
+  const parts: string[] = [];
+  const runs: string[] = [];
+  let hasHan = false;
+  for (const word of normalized.split(' ').filter(Boolean)) {
+    for (const seg of segments(word)) {
+      runs.push(seg);
+      if (HAN.test(seg)) {
+        hasHan = true;
+        const chars = [...seg];
+        parts.push(chars.length === 1 ? seg : `"${chars.join(' ')}"`);
+      } else parts.push(seg);
+    }
+  }
+  return { q: parts.join(' '), attributes: [...(hasHan ? LITERAL_ATTRIBUTES : SEARCHABLE)], hasHan, runs };
+}
+
+const MAX_PINYIN_RUN = 6;
+
+/**
+ * Pinyin tokens of a name: every run of up to six consecutive syllables joined (`lao`, `laoli`,
+ * `laolimi` …), and the runs of their initials of two letters or more (`ll`, `llm`, `llmf` …).
+ * Runs stop at non-Chinese characters. Polyphones take the reading pinyin-pro gives in context.
+ */
+export function pinyinTokens(name: string): { full: string[]; initials: string[] } {
+  const full = new Set<string>();
+  const initials = new Set<string>();
+  for (const run of normalizeText(name).match(/\p{Script=Han}+/gu) ?? []) {
+    const syllables = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/ü/gu, 'v'));
+    for (let i = 0; i < syllables.length; i++) {
+      for (let j = i + 1; j <= Math.min(syllables.length, i + MAX_PINYIN_RUN); j++) {
+        const part = syllables.slice(i, j);
+        full.add(part.join(''));
+        if (j - i >= 2) initials.add(part.map((s) => s[0] ?? '').join(''));
+      }
+    }
+  }
+  return { full: [...full], initials: [...initials] };
+}
+
+/** The sort key of a name: its full pinyin, syllables separated by spaces (阿香 → "a xiang"). */
+export function pinyinSortKey(name: string): string {
+  return pinyin(normalizeText(name), { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ').toLowerCase();
+}
+
+/**
+ * Code tokens of a party: the registration no. and credit code in full (normalised), and every
+ * tail of four characters or more of the registration no. (its serial: `…00012` → `0012`).
+ */
+export function codeTokens(registrationNo: string | null, uscc: string | null): string[] {
+  const out = new Set<string>();
+  if (registrationNo) {
+    const code = normalizeCode(registrationNo);
+    out.add(code);
+    for (let i = 1; i <= code.length - 4; i++) out.add(code.slice(i));
+  }
+  if (uscc) out.add(normalizeCode(uscc));
+  return [...out];
+}
+
+/**
+ * Highlights `runs` (normalised) in `text` (original): every occurrence, ignoring separators and
+ * case, width and script differences. Returns escaped HTML with `<mark>`; the data is never
+ * interpreted as HTML.
+ */
+export function highlightRuns(text: string, runs: string[]): string {
+  const { text: norm, map } = normalizeWithMap(text);
+  const compact: string[] = [];
+  const compactMap: number[] = [];
+  [...norm].forEach((c, i) => {
+    if (c === ' ') return;
+    compact.push(c);
+    compactMap.push(map[i] ?? 0);
+  });
+  const marked = new Set<number>();
+  for (const run of runs) {
+    const needle = run.replace(/ /gu, '');
+    if (!needle) continue;
+    const len = [...needle].length;
+    const chars = compact;
+    for (let start = 0; start + len <= chars.length; start++) {
+      if (chars.slice(start, start + len).join('') !== needle) continue;
+      for (let k = start; k < start + len; k++) marked.add(compactMap[k] ?? -1);
+    }
+  }
+  let out = '';
+  let open = false;
+  let i = 0;
+  for (const ch of text) {
+    const on = marked.has(i);
+    if (on && !open) out += '<mark>';
+    if (!on && open) out += '</mark>';
+    open = on;
+    out += escapeHtml(ch);
+    i += ch.length;
+  }
+  return open ? `${out}</mark>` : out;
+}
+
+/**
+ * Crops `text` to about `size` characters around its first match (`…` where cut), then
+ * highlights it (escaped HTML).
+ */
+export function cropAndHighlight(text: string, runs: string[], size = 30): string {
+  const chars = [...text];
+  if (chars.length <= size) return highlightRuns(text, runs);
+  const html = highlightRuns(text, runs);
+  const firstMark = html.indexOf('<mark>');
+  if (firstMark < 0) return highlightRuns(chars.slice(0, size).join(''), runs) + '…';
+  // position of the first marked character in the original text
+  const before = html.slice(0, firstMark).replace(/&(amp|lt|gt|quot|#39);/gu, 'x');
+  const at = [...before].length;
+  const start = Math.max(0, Math.min(at - Math.floor(size / 3), chars.length - size));
+  const piece = chars.slice(start, start + size).join('');
+  return `${start > 0 ? '…' : ''}${highlightRuns(piece, runs)}${start + size < chars.length ? '…' : ''}`;
+}
