@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Db } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { superviseMeilisearch, type LocalMeili } from '../features/search/local-meili.ts';
+import { runningLocalMeili, superviseMeilisearch, type LocalMeili } from '../features/search/local-meili.ts';
 
 /** A one-line log to stderr, prefixed with the time; never carries personal data. */
 export function log(line: string): void {
@@ -23,9 +23,17 @@ export function openData(): { config: Config; db: Db } {
   return { config, db };
 }
 
-/** The Meilisearch to use: `{ host, apiKey }`, and the local instance when one was started. */
-export async function connectSearch(config: Config): Promise<{ host: string; apiKey?: string; local: LocalMeili | null }> {
+/**
+ * The Meilisearch to use: `{ host, apiKey }`, and the local instance when this process started
+ * one. Order: MEILI_HOST; else (`reuse`) the local instance a running `npm start` supervises for
+ * this DATA_DIR; else a new supervised local one.
+ */
+export async function connectSearch(config: Config, options: { reuse?: boolean } = {}): Promise<{ host: string; apiKey?: string; local: LocalMeili | null }> {
   if (config.MEILI_HOST) return { host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY, local: null };
+  if (options.reuse) {
+    const running = await runningLocalMeili(config.dataDir);
+    if (running) return { host: running.host, apiKey: running.masterKey, local: null };
+  }
   const local = await superviseMeilisearch({ dataDir: config.dataDir, binOverride: config.MEILI_BIN, port: config.MEILI_PORT, log });
   return { host: local.host, apiKey: local.masterKey, local };
 }

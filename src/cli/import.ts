@@ -2,11 +2,15 @@
  * `npm run import -- sampling FILE.csv --meta FILE.meta.json` or `npm run import -- penalties FILE.csv`:
  * imports an official table (published layout, see features/imports/official.ts) into DATA_DIR's
  * database with the same code as the seed import. Prints per-row errors and writes nothing when
- * any row is invalid. Run `npm run reindex` (or restart) afterwards to refresh the search index.
+ * any row is invalid. The search documents of the parties it touched are then updated
+ * incrementally (MEILI_HOST, or the local Meilisearch of a running `npm start`); when no search
+ * engine answers, the next start rebuilds the stale index.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { commitPenalties, commitSampling } from '../features/imports/import.server.ts';
+import { commitPenalties, commitSampling, type ImportSummary } from '../features/imports/import.server.ts';
+import { meiliClient, reindexParties } from '../features/search/search.server.ts';
+import { runningLocalMeili } from '../features/search/local-meili.ts';
 import { announcementSchema, parsePenaltyTable, parseSamplingTable } from '../features/imports/official.ts';
 import { log, openData } from './bootstrap.ts';
 
@@ -16,7 +20,7 @@ if ((kind !== 'sampling' && kind !== 'penalties') || !file) {
   console.error('usage: npm run import -- sampling FILE.csv --meta FILE.meta.json | penalties FILE.csv');
   process.exit(2);
 }
-const { db } = openData();
+const { config, db } = openData();
 const text = readFileSync(file, 'utf8');
 const parsed = kind === 'sampling' ? parseSamplingTable(text) : parsePenaltyTable(text);
 if (parsed.errors.length) {
@@ -31,7 +35,20 @@ if (kind === 'sampling') {
   const announcement = announcementSchema.parse(JSON.parse(readFileSync(values.meta, 'utf8')));
   const s = commitSampling(db, parsed.rows as ReturnType<typeof parseSamplingTable>['rows'], announcement);
   log(`imported ${s.records} sampling records (${s.parties} new parties, ${s.skipped} already on file)`);
+  await updateSearch(s);
 } else {
   const s = commitPenalties(db, parsed.rows as ReturnType<typeof parsePenaltyTable>['rows']);
   log(`imported ${s.records} penalties (${s.parties} new parties, ${s.skipped} already on file)`);
+  await updateSearch(s);
+}
+
+async function updateSearch(summary: ImportSummary): Promise<void> {
+  const local = config.MEILI_HOST ? null : await runningLocalMeili(config.dataDir);
+  const conn = config.MEILI_HOST ? { host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY } : local ? { host: local.host, apiKey: local.masterKey } : null;
+  if (!conn) {
+    log('no search engine is running: the index is rebuilt at the next start');
+    return;
+  }
+  const ms = await reindexParties(db, meiliClient(conn), summary.partyIds);
+  log(`search updated for ${new Set(summary.partyIds).size} parties in ${ms} ms`);
 }

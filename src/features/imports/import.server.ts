@@ -47,6 +47,8 @@ export interface ImportSummary {
   records: number;
   skipped: number;
   errors: RowError[];
+  /** the parties whose records changed: their search documents need an update */
+  partyIds: number[];
 }
 
 /** Imports `code,name,level,parent_code` rows (GB/T 2260); `prefecture` is stored as `city`. */
@@ -109,7 +111,7 @@ function findOrCreateParty(tx: Tx, resolve: ReturnType<typeof placeResolver>, hi
  */
 export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announcement): ImportSummary {
   const resolve = placeResolver(db.select().from(divisions).all());
-  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [] };
+  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [], partyIds: [] };
   db.transaction((tx) => {
     for (const r of rows) {
       const name = r.producerName ?? r.sampledUnitName ?? '';
@@ -181,6 +183,7 @@ export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announ
         category && !(current?.foodCategories ?? []).includes(category) ? [...(current?.foodCategories ?? []), category] : (current?.foodCategories ?? []);
       tx.update(parties).set({ updatedAt: nowIso(), products, foodCategories }).where(eq(parties.id, party.id)).run();
       summary.records++;
+      summary.partyIds.push(party.id);
     }
   });
   return summary;
@@ -189,7 +192,7 @@ export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announ
 /** Imports parsed penalty rows; a decision no. already on file is skipped. */
 export function commitPenalties(db: Db, rows: PenaltyRow[]): ImportSummary {
   const resolve = placeResolver(db.select().from(divisions).all());
-  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [] };
+  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [], partyIds: [] };
   db.transaction((tx) => {
     for (const r of rows) {
       if (r.decisionNo && tx.select({ id: penalties.id }).from(penalties).where(eq(penalties.decisionNo, r.decisionNo)).get()) {
@@ -230,6 +233,7 @@ export function commitPenalties(db: Db, rows: PenaltyRow[]): ImportSummary {
         .run();
       tx.update(parties).set({ updatedAt: nowIso() }).where(eq(parties.id, party.id)).run();
       summary.records++;
+      summary.partyIds.push(party.id);
     }
   });
   return summary;
@@ -329,11 +333,12 @@ export const seedsDir = path.resolve(path.dirname(new URL(import.meta.url).pathn
  * announcement) and `penalties/*.csv`. Throws on a layout or row error: seeds must be clean.
  */
 export function importOfficialDir(db: Db, dir: string): ImportSummary {
-  const total: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [] };
+  const total: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [], partyIds: [] };
   const add = (s: ImportSummary) => {
     total.parties += s.parties;
     total.records += s.records;
     total.skipped += s.skipped;
+    total.partyIds.push(...s.partyIds);
   };
   const samplingDir = path.join(dir, 'sampling');
   if (existsSync(samplingDir)) {

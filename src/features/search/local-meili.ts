@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -53,6 +53,22 @@ async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * The local Meilisearch that another process (a running `npm start`) supervises for `dataDir`, when
+ * it answers: `{ host, masterKey }`, else null.
+ */
+export async function runningLocalMeili(dataDir: string): Promise<{ host: string; masterKey: string } | null> {
+  const dir = path.join(dataDir, 'meili');
+  try {
+    const { host } = JSON.parse(readFileSync(path.join(dir, 'host'), 'utf8')) as { host: string };
+    const masterKey = readFileSync(path.join(dir, 'master.key'), 'utf8').trim();
+    const res = await fetch(`${host}/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok ? { host, masterKey } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Returns a free TCP port on 127.0.0.1. */
@@ -160,12 +176,16 @@ export async function superviseMeilisearch(options: {
     throw e;
   }
   log(`meilisearch listening on ${host} (pid ${child.pid})`);
+  // other commands on the same DATA_DIR (import, reindex) use this instance instead of a second one
+  const hostFile = path.join(dir, 'host');
+  writeFileSync(hostFile, JSON.stringify({ host, pid: process.pid }), { mode: 0o600 });
   return {
     host,
     masterKey,
     pid: () => child?.pid,
     stop: async () => {
       stopping = true;
+      rmSync(hostFile, { force: true });
       const proc = child;
       if (!proc || proc.exitCode !== null) return;
       const exited = new Promise<void>((r) => proc.once('exit', () => r()));

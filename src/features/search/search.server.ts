@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Meilisearch, type Hit, type SearchParams, type Settings } from 'meilisearch';
-import { and, count, desc, eq, max, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
@@ -117,6 +117,15 @@ export function dataFingerprint(db: Db, today: string): string {
 
 const FINGERPRINT_KEY = 'searchIndexFingerprint';
 
+/** Deletes an index when it exists and waits until it is gone. */
+async function dropIndex(client: Meilisearch, uid: string): Promise<void> {
+  const exists = await client.getIndex(uid).then(
+    () => true,
+    () => false,
+  );
+  if (exists) await client.deleteIndex(uid).waitTask({ timeout: 120_000 });
+}
+
 /**
  * Rebuilds the index from SQLite: settings first (awaited), then documents in batches of
  * `batchSize`, each task awaited; `onProgress(done, total)` after each batch. The new documents go
@@ -132,7 +141,7 @@ export async function rebuildIndex(
   const batchSize = options.batchSize ?? 5000;
   const fingerprint = dataFingerprint(db, today);
   const tmpUid = `${INDEX_UID}_rebuild`;
-  await client.deleteIndexIfExists(tmpUid);
+  await dropIndex(client, tmpUid);
   await client.createIndex(tmpUid, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
   const tmp = client.index<WorkshopDocument>(tmpUid);
   await tmp.updateSettings(indexSettings).waitTask({ timeout: 120_000 });
@@ -155,8 +164,9 @@ export async function rebuildIndex(
   );
   if (!exists) await client.createIndex(INDEX_UID, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
   await client.swapIndexes([{ indexes: [INDEX_UID, tmpUid], rename: false }]).waitTask({ timeout: 60_000 });
-  await client.deleteIndexIfExists(tmpUid);
-  const stored = JSON.stringify({ fingerprint, documents: all.length });
+  // awaited: an incremental update right after a rebuild must not queue behind this deletion
+  await dropIndex(client, tmpUid);
+  const stored = JSON.stringify({ fingerprint, documents: all.length, day: today });
   db.insert(meta).values({ key: FINGERPRINT_KEY, value: stored }).onConflictDoUpdate({ target: meta.key, set: { value: stored } }).run();
   return { documents: all.length, ms: Date.now() - started };
 }
@@ -179,16 +189,48 @@ export async function isIndexStale(db: Db, client: Meilisearch, today = todayInS
   }
 }
 
-/** Sends one party's fresh document to the index (incremental update); awaits the task. */
-export async function reindexParty(db: Db, client: Meilisearch, partyId: number, today = todayInShanghai()): Promise<void> {
-  const party = db.select().from(parties).where(eq(parties.id, partyId)).get();
-  const records = loadRecords(db, [partyId]);
-  const index = client.index<WorkshopDocument>(INDEX_UID);
-  if (!party || !isPartyPublic(party, records, today)) {
-    await index.deleteDocument(partyId).waitTask({ timeout: 60_000 });
-    return;
+/**
+ * Incremental update: sends the fresh documents of `partyIds` to the index and removes those that
+ * are no longer public (or no longer exist); awaits both tasks. Returns the time taken in ms.
+ */
+export async function reindexParties(db: Db, client: Meilisearch, partyIds: number[], today = todayInShanghai()): Promise<number> {
+  const started = Date.now();
+  if (partyIds.length === 0) return 0;
+  const ids = [...new Set(partyIds)];
+  const records = loadRecords(db, ids);
+  const divisionsByCode = loadDivisions(db);
+  const found = new Map(db.select().from(parties).where(inArray(parties.id, ids)).all().map((p) => [p.id, p]));
+  const docs: WorkshopDocument[] = [];
+  const gone: number[] = [];
+  for (const id of ids) {
+    const party = found.get(id);
+    if (party && isPartyPublic(party, records, today)) docs.push(toDocument(party, records, divisionsByCode, today));
+    else gone.push(id);
   }
-  await index.addDocuments([toDocument(party, records, loadDivisions(db), today)]).waitTask({ timeout: 60_000 });
+  const index = client.index<WorkshopDocument>(INDEX_UID);
+  if (docs.length) await index.addDocuments(docs).waitTask({ timeout: 60_000, interval: 20 });
+  if (gone.length) await index.deleteDocuments(gone).waitTask({ timeout: 60_000, interval: 20 });
+  const elapsed = Date.now() - started;
+  // when the index was fresh today before this change, it is fresh again: record it, so that no
+  // full rebuild follows (an index from another day stays stale: every verdict may have moved)
+  const previous = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
+  let previousDay: unknown;
+  try {
+    previousDay = previous ? (JSON.parse(previous.value) as { day?: unknown }).day : null;
+  } catch {
+    previousDay = null;
+  }
+  if (previousDay === today) {
+    const stats = await index.getStats();
+    const stored = JSON.stringify({ fingerprint: dataFingerprint(db, today), documents: stats.numberOfDocuments, day: today });
+    db.insert(meta).values({ key: FINGERPRINT_KEY, value: stored }).onConflictDoUpdate({ target: meta.key, set: { value: stored } }).run();
+  }
+  return elapsed;
+}
+
+/** `reindexParties` for one party. */
+export async function reindexParty(db: Db, client: Meilisearch, partyId: number, today = todayInShanghai()): Promise<void> {
+  await reindexParties(db, client, [partyId], today);
 }
 
 /** One result row as the page renders it; `*Html` fields are escaped HTML with `<mark>`. */

@@ -6,7 +6,7 @@ import { searchWorkshops } from '../../../features/search/search.server.ts';
 /**
  * GET /api/v1/search?q=&city=&county=&category=&status=&page= — the same search as /search, as
  * JSON: `{ query, total, totalCapped, page, totalPages, degraded, hits: [{ id, name, nameHtml,
- * kind, status, demo, registrationNo, countyName, cityName, url }], facets }`. `nameHtml` is
+ * kind, status, demo, registrationNo, countyName, cityName, distanceM, url }], facets }` (README.md). `nameHtml` is
  * escaped HTML with `<mark>` around matches. Invalid parameters: 400 `{ error, fields: [{ field, message }] }`.
  */
 export const GET: APIRoute = async ({ url }) => {
@@ -35,6 +35,7 @@ export const GET: APIRoute = async ({ url }) => {
         registrationNo: h.registrationNo,
         countyName: h.countyName,
         cityName: h.cityName,
+        distanceM: h.distanceM,
         url: `/workshops/${h.id}`,
       })),
       facets: result.facets,

@@ -1,0 +1,529 @@
+/**
+ * Search benchmark (`npm run bench:search [-- --count N]`): prints figures, asserts nothing.
+ *
+ * 1. Seeds a temporary DATA_DIR like a first start: migrations, divisions, the official tables and
+ *    `--count` (default 100,000) generated demo workshops; prints generation / import time and RSS.
+ * 2. Starts a local Meilisearch on that folder and rebuilds the index (target ≤ 60 s).
+ * 3. Starts the site (`node src/cli/start.ts`) on a free port against the same folder and the same
+ *    Meilisearch, and waits for /healthz.
+ * 4. Runs one fixed query mix against Meilisearch directly (exactly `meiliRequestFor(query)`) and
+ *    against `GET /api/v1/search`: sequential latency (sides interleaved) and throughput at
+ *    concurrency 8 (sides in A-B-B-A order); prints a table, the API/direct ratios (target p50
+ *    ≤ 1.3) and peak RSS of the site, Meilisearch and this process.
+ * 5. Stops the site and Meilisearch by PID and removes the folder, also on an error or SIGINT.
+ *
+ * All traffic goes to 127.0.0.1; every loop is bounded in count and time. The process exits
+ * non-zero only on a real error (a failed step, a degraded or failing API).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Meilisearch } from 'meilisearch';
+import { generateDemo } from '../../seeds/demo/generate.ts';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { divisions, meta } from '../../src/db/schema.ts';
+import { countiesForDemo, DEMO_SEED, importDemo, importDivisions, importOfficialDir, seedsDir } from '../../src/features/imports/import.server.ts';
+import { freePort, superviseMeilisearch, type LocalMeili } from '../../src/features/search/local-meili.ts';
+import { meiliClient, meiliRequestFor, rebuildIndex } from '../../src/features/search/search.server.ts';
+import { INDEX_UID, parseSearchParams, type SearchQuery } from '../../src/features/search/search.ts';
+import { todayInShanghai } from '../../src/lib/dates.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Reindex target (DESIGN budget): a full rebuild of 100,000 workshops within 60 s. */
+const REINDEX_TARGET_MS = 60_000;
+/** Target of the API's median latency relative to a direct Meilisearch call. */
+const P50_RATIO_TARGET = 1.3;
+const WARMUP_PER_SIDE = 50;
+const SEQUENTIAL_PER_SIDE = 600;
+/** Upper bound of the whole sequential phase, whatever the latencies. */
+const SEQUENTIAL_DEADLINE_MS = 180_000;
+const CONCURRENCY = 8;
+/** Throughput time per side, split in two halves run in A-B-B-A order. */
+const THROUGHPUT_MS_PER_SIDE = 10_000;
+/** Upper bound of requests per throughput half, whatever the speed. */
+const THROUGHPUT_MAX_REQUESTS = 500_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** How long the site may take to answer /healthz (start.ts may rebuild dist/ first). */
+const SITE_START_TIMEOUT_MS = 600_000;
+
+/**
+ * The query mix, as `/api/v1/search` query strings: Chinese names, products and places, a
+ * registration no. and its tail, pinyin and initials, filters, a page 2, sorts, browsing.
+ */
+const QUERY_MIX: readonly string[] = [
+  'q=米粉',
+  'q=腊肉',
+  'q=豆腐坊',
+  'q=南昌 米粉',
+  'q=赣州',
+  'q=鸿运',
+  'q=加工坊',
+  'q=XZF36010200001',
+  'q=00012',
+  'q=mifen',
+  'q=llmf',
+  'q=米粉&city=360100',
+  'q=米粉&county=360102',
+  'q=腊肉&status=good',
+  'q=米粉&page=2',
+  'q=豆腐&sort=name',
+  'q=&city=360700',
+  'q=&status=warning',
+  'q=酒',
+  'q=年糕',
+  'q=辣椒酱',
+  'q=老李米粉坊',
+  'q=米酒&city=360700',
+  'q=豆干&county=360121',
+  'q=南丰',
+  'q=食品加工坊&page=3',
+  'q=doufu&sort=name',
+  'q=腊肉&category=肉制品',
+  'q=米粉&status=attention&city=360100',
+  'q=东湖 加工坊&sort=updated',
+  'q=文港 腊肉',
+];
+
+type Side = 'direct' | 'api';
+
+/** One entry of the mix: the query string and the parsed query both sides use. */
+interface MixEntry {
+  qs: string;
+  query: SearchQuery;
+}
+
+/** Outcome of a timed loop on one side. */
+interface LoopResult {
+  latencies: number[];
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  elapsedMs: number;
+}
+
+/** A line of output with the elapsed time since the start of the run. */
+const t0 = performance.now();
+function say(line: string): void {
+  process.stdout.write(`[bench +${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+/** `--count N` / `--count=N` (default 100,000). */
+function parseCount(argv: string[]): number {
+  let raw: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === '--count') raw = argv[i + 1];
+    else if (a.startsWith('--count=')) raw = a.slice('--count='.length);
+  });
+  if (raw === undefined) return 100_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`--count must be an integer from 0 to 1000000, got ${raw}`);
+  return n;
+}
+
+/** A field of `/proc/<pid>/status` in kB (VmHWM = peak RSS, VmRSS = current), or null. */
+function procStatusKb(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'mu').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** kB as MiB text. */
+function mib(kb: number | null): string {
+  return kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MiB`;
+}
+
+/** Nearest-rank percentile of ascending `sorted` (ms). */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Formats milliseconds with two decimals. */
+function ms(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(2) : 'n/a';
+}
+
+/** The `total` of a `/api/v1/search` answer; throws when it is malformed or degraded. */
+function apiTotal(body: unknown): number {
+  if (typeof body !== 'object' || body === null) throw new Error('API answer is not an object');
+  const { total, degraded } = body as { total?: unknown; degraded?: unknown };
+  if (degraded !== false) throw new Error('API answered in degraded mode (SQLite fallback)');
+  if (typeof total !== 'number') throw new Error('API answer has no total');
+  return total;
+}
+
+/** Calls of one side; each resolves to the total number of hits. */
+type Caller = (entry: MixEntry) => Promise<number>;
+
+/** The direct side: exactly the Meilisearch request the API makes. */
+function directCaller(client: Meilisearch): Caller {
+  return async (entry) => {
+    const { q, params } = meiliRequestFor(entry.query);
+    const res = await client.index(INDEX_UID).search(q, params);
+    return res.totalHits ?? 0;
+  };
+}
+
+/** The API side: `GET /api/v1/search?<qs>` on the site. */
+function apiCaller(base: string): Caller {
+  return async (entry) => {
+    const res = await fetch(`${base}/api/v1/search?${new URLSearchParams(entry.qs).toString()}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    if (res.status !== 200) {
+      const text = await res.text();
+      throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+    }
+    return apiTotal(await res.json());
+  };
+}
+
+function emptyLoop(): LoopResult {
+  return { latencies: [], ok: 0, errors: 0, errorSamples: [], elapsedMs: 0 };
+}
+
+/** Times one call into `into`; an error is counted, not thrown. */
+async function timed(call: Caller, entry: MixEntry, into: LoopResult): Promise<void> {
+  const start = performance.now();
+  try {
+    await call(entry);
+    into.latencies.push(performance.now() - start);
+    into.ok++;
+  } catch (e) {
+    into.errors++;
+    if (into.errorSamples.length < 3) into.errorSamples.push(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Sequential latency: `perSide` requests per side cycling the mix, the two sides interleaved
+ * (which goes first alternates), stopped at `deadlineMs` in any case.
+ */
+async function sequential(mix: MixEntry[], callers: Record<Side, Caller>, perSide: number, deadlineMs: number): Promise<Record<Side, LoopResult>> {
+  const out: Record<Side, LoopResult> = { direct: emptyLoop(), api: emptyLoop() };
+  const stopAt = performance.now() + deadlineMs;
+  const started = performance.now();
+  for (let i = 0; i < perSide && performance.now() < stopAt; i++) {
+    const entry = mix[i % mix.length];
+    if (!entry) continue;
+    const order: Side[] = i % 2 === 0 ? ['direct', 'api'] : ['api', 'direct'];
+    for (const side of order) await timed(callers[side], entry, out[side]);
+  }
+  const elapsed = performance.now() - started;
+  out.direct.elapsedMs = elapsed;
+  out.api.elapsedMs = elapsed;
+  return out;
+}
+
+/** Closed-loop load: `concurrency` workers cycling the mix for `durationMs` (at most `maxRequests`). */
+async function load(mix: MixEntry[], call: Caller, concurrency: number, durationMs: number, maxRequests: number, into: LoopResult): Promise<void> {
+  let next = 0;
+  const started = performance.now();
+  const stopAt = started + durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < stopAt && next < maxRequests) {
+      const entry = mix[next++ % mix.length];
+      if (entry) await timed(call, entry, into);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  into.elapsedMs += performance.now() - started;
+}
+
+/** Seeds the database like a first start, timing each step. */
+function seed(db: Db, count: number, today: string): void {
+  let started = performance.now();
+  const d = importDivisions(db, readFileSync(path.join(seedsDir, 'divisions.csv'), 'utf8'));
+  const official = importOfficialDir(db, path.join(seedsDir, 'official'));
+  say(`divisions ${d}, official records ${official.records} (${official.parties} parties) in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+
+  started = performance.now();
+  const data = generateDemo({ count, seed: DEMO_SEED, today, counties: countiesForDemo(db.select().from(divisions).all()) });
+  const genMs = performance.now() - started;
+  say(`GENERATION: ${data.workshops.length} workshops, ${data.exposures.length} exposures in ${(genMs / 1000).toFixed(2)} s (peak RSS so far ${mib(procStatusKb('self', 'VmHWM'))})`);
+
+  started = performance.now();
+  const r = importDemo(db, data);
+  db.insert(meta).values({ key: 'seededAt', value: new Date().toISOString() }).run();
+  const importMs = performance.now() - started;
+  say(`IMPORT: ${r.workshops} workshops, ${r.records} records in ${(importMs / 1000).toFixed(2)} s (peak RSS so far ${mib(procStatusKb('self', 'VmHWM'))})`);
+}
+
+/** Builds the Astro server when dist/server/entry.mjs is missing. */
+function buildIfMissing(): void {
+  if (existsSync(path.join(root, 'dist/server/entry.mjs'))) return;
+  say('dist/server/entry.mjs missing: building the site');
+  const started = performance.now();
+  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  if (built.status !== 0) throw new Error(`astro build failed (status ${built.status ?? built.signal ?? '?'})`);
+  say(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Everything cleanup has to stop or remove. */
+interface Resources {
+  dataDir: string | null;
+  db: Db | null;
+  meili: LocalMeili | null;
+  site: ChildProcess | null;
+}
+
+const resources: Resources = { dataDir: null, db: null, meili: null, site: null };
+
+/** Stops the site process group (SIGTERM, SIGKILL after 5 s). */
+async function stopSite(site: ChildProcess): Promise<void> {
+  const pid = site.pid;
+  if (pid === undefined || site.exitCode !== null || site.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => site.once('exit', () => resolve()));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      // the site was spawned detached: its group id is its pid (covers a build it may be running)
+      process.kill(-pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let cleaning: Promise<void> | null = null;
+/** Stops the site and Meilisearch, closes the database, removes the temporary folder. Idempotent. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    if (resources.site) await stopSite(resources.site).catch((e: unknown) => say(`could not stop the site: ${String(e)}`));
+    if (resources.meili) await resources.meili.stop().catch((e: unknown) => say(`could not stop Meilisearch: ${String(e)}`));
+    try {
+      resources.db?.$client.close();
+    } catch {
+      // already closed
+    }
+    if (resources.dataDir) rmSync(resources.dataDir, { recursive: true, force: true });
+    say('cleaned up (site and Meilisearch stopped, temporary DATA_DIR removed)');
+  })();
+  return cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    say(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Starts the site against `dataDir` and `meili`; resolves once /healthz answers 200 with search ok. */
+async function startSite(dataDir: string, meili: LocalMeili): Promise<{ base: string; pid: number }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(root, 'src/cli/start.ts')], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MEILI_HOST: meili.host,
+      MEILI_API_KEY: meili.masterKey,
+    },
+  });
+  resources.site = child;
+  if (child.pid === undefined) throw new Error('the site process did not start');
+  const tail: string[] = [];
+  let buffered = '';
+  const onData = (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      // start.ts's own log lines and anything that looks like a failure; the build output is skipped
+      if (line.startsWith('[fangxin') || /error|warn/iu.test(line)) say(`[site] ${line}`);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+
+  const deadline = performance.now() + SITE_START_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the site exited (code ${child.exitCode ?? '-'}, signal ${child.signalCode ?? '-'}) before /healthz; last output:\n${tail.join('\n')}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const body = (await res.json()) as { search?: { status?: string; documents?: number } };
+      if (res.status === 200 && body.search?.status === 'ok') {
+        say(`site healthy on ${base} (pid ${child.pid}; index ${body.search.documents ?? '?'} documents)`);
+        return { base, pid: child.pid };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the site did not answer /healthz within ${SITE_START_TIMEOUT_MS / 1000} s`);
+}
+
+/** The benchmark. */
+async function main(): Promise<void> {
+  const count = parseCount(process.argv.slice(2));
+  const today = todayInShanghai();
+  const mix: MixEntry[] = QUERY_MIX.map((qs) => {
+    const parsed = parseSearchParams(new URLSearchParams(qs));
+    if (!parsed.success) throw new Error(`query mix entry ${qs} is invalid: ${parsed.error.message}`);
+    return { qs, query: parsed.data };
+  });
+  say(`Fangxin search benchmark: ${count} demo workshops, today ${today}, ${os.cpus().length} CPUs, node ${process.version}`);
+
+  // 1. data
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fangxin-bench-'));
+  resources.dataDir = dataDir;
+  say(`DATA_DIR ${dataDir}`);
+  const dbFile = path.join(dataDir, 'fangxin.db');
+  const db = openDatabase(dbFile);
+  resources.db = db;
+  migrateDatabase(db, dbFile);
+  seed(db, count, today);
+
+  // 2. index
+  const meili = await superviseMeilisearch({ dataDir, log: (line) => say(`[meili] ${line}`) });
+  resources.meili = meili;
+  const client = meiliClient({ host: meili.host, apiKey: meili.masterKey });
+  const reindexStart = performance.now();
+  const rebuilt = await rebuildIndex(db, client, {
+    today,
+    onProgress: (done, total) => say(`indexed ${done}/${total} (${((performance.now() - reindexStart) / 1000).toFixed(1)} s)`),
+  });
+  const reindexMs = performance.now() - reindexStart;
+  say(
+    `FULL REINDEX TIME: ${(reindexMs / 1000).toFixed(1)} s for ${rebuilt.documents} documents (rebuildIndex says ${rebuilt.ms} ms) — target ≤ ${REINDEX_TARGET_MS / 1000} s: ${reindexMs <= REINDEX_TARGET_MS ? 'PASS' : 'MISS'}`,
+  );
+  say(`peak RSS after reindex: bench ${mib(procStatusKb('self', 'VmHWM'))}, meilisearch ${mib(procStatusKb(meili.pid() ?? 0, 'VmHWM'))}`);
+  db.$client.close();
+  resources.db = null;
+
+  // 3. site
+  buildIfMissing();
+  const site = await startSite(dataDir, meili);
+
+  const callers: Record<Side, Caller> = { direct: directCaller(client), api: apiCaller(site.base) };
+
+  // same totals on both sides, or the comparison is meaningless
+  const totals: { qs: string; direct: number; api: number }[] = [];
+  for (const entry of mix) totals.push({ qs: entry.qs, direct: await callers.direct(entry), api: await callers.api(entry) });
+  const mismatched = totals.filter((t) => t.direct !== t.api);
+  if (mismatched.length) say(`WARNING: totals differ between the sides for ${mismatched.map((t) => `${t.qs} (${t.direct} vs ${t.api})`).join(', ')}`);
+
+  // 4. warm-up, sequential latency, throughput
+  const warm = await sequential(mix, callers, WARMUP_PER_SIDE, 60_000);
+  if (warm.direct.errors || warm.api.errors) throw new Error(`errors during warm-up: ${[...warm.direct.errorSamples, ...warm.api.errorSamples].join('; ')}`);
+  say(`warm-up done (${WARMUP_PER_SIDE} requests per side)`);
+
+  const seq = await sequential(mix, callers, SEQUENTIAL_PER_SIDE, SEQUENTIAL_DEADLINE_MS);
+  say(`sequential done: ${seq.direct.ok + seq.direct.errors} direct + ${seq.api.ok + seq.api.errors} API requests in ${(seq.direct.elapsedMs / 1000).toFixed(1)} s`);
+
+  const thr: Record<Side, LoopResult> = { direct: emptyLoop(), api: emptyLoop() };
+  const half = THROUGHPUT_MS_PER_SIDE / 2;
+  for (const side of ['direct', 'api', 'api', 'direct'] as const) {
+    await load(mix, callers[side], CONCURRENCY, half, THROUGHPUT_MAX_REQUESTS, thr[side]);
+    say(`throughput half done: ${side}`);
+  }
+
+  const siteHwm = procStatusKb(site.pid, 'VmHWM');
+  const siteRss = procStatusKb(site.pid, 'VmRSS');
+  const meiliHwm = procStatusKb(meili.pid() ?? 0, 'VmHWM');
+
+  // a short interleaved pass per query (10 calls per side), to show where a gap comes from
+  const perQuery = new Map<string, Record<Side, number[]>>();
+  for (const entry of mix) {
+    const row: Record<Side, number[]> = { direct: [], api: [] };
+    for (let i = 0; i < 10; i++) {
+      for (const side of (i % 2 === 0 ? ['direct', 'api'] : ['api', 'direct']) as Side[]) {
+        const r = emptyLoop();
+        await timed(callers[side], entry, r);
+        if (r.latencies[0] !== undefined) row[side].push(r.latencies[0]);
+      }
+    }
+    perQuery.set(entry.qs, row);
+  }
+
+  // report
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`=== search: direct Meilisearch vs GET /api/v1/search (${count} demo workshops, ${rebuilt.documents} documents) ===`);
+  lines.push(`query mix: ${mix.length} queries; sequential ${SEQUENTIAL_PER_SIDE}/side interleaved; throughput concurrency ${CONCURRENCY}, ${THROUGHPUT_MS_PER_SIDE / 1000} s/side (A-B-B-A)`);
+  lines.push('');
+  lines.push('side    | seq n | seq p50 ms | seq p95 ms | seq p99 ms | seq mean ms | seq err | thr req/s | thr n  | thr err | load p50 ms | load p95 ms');
+  lines.push('--------|-------|------------|------------|------------|-------------|---------|-----------|--------|---------|-------------|------------');
+  const stats: Record<Side, { p50: number; p95: number; p99: number }> = { direct: { p50: 0, p95: 0, p99: 0 }, api: { p50: 0, p95: 0, p99: 0 } };
+  for (const side of ['direct', 'api'] as const) {
+    const s = [...seq[side].latencies].sort((a, b) => a - b);
+    const l = [...thr[side].latencies].sort((a, b) => a - b);
+    const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
+    stats[side] = { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+    const rps = thr[side].ok / (thr[side].elapsedMs / 1000);
+    lines.push(
+      [
+        side.padEnd(7),
+        String(s.length).padStart(5),
+        ms(stats[side].p50).padStart(10),
+        ms(stats[side].p95).padStart(10),
+        ms(stats[side].p99).padStart(10),
+        ms(mean).padStart(11),
+        String(seq[side].errors).padStart(7),
+        rps.toFixed(0).padStart(9),
+        String(thr[side].ok).padStart(6),
+        String(thr[side].errors).padStart(7),
+        ms(percentile(l, 50)).padStart(11),
+        ms(percentile(l, 95)).padStart(11),
+      ].join(' | '),
+    );
+  }
+  const r50 = stats.api.p50 / stats.direct.p50;
+  const r95 = stats.api.p95 / stats.direct.p95;
+  lines.push('');
+  lines.push(`RATIO API/direct p50: ${r50.toFixed(2)} (target ≤ ${P50_RATIO_TARGET}: ${r50 <= P50_RATIO_TARGET ? 'PASS' : 'MISS'})`);
+  lines.push(`RATIO API/direct p95: ${r95.toFixed(2)}`);
+  lines.push(`RATIO API/direct throughput: ${(thr.api.ok / (thr.api.elapsedMs / 1000) / (thr.direct.ok / (thr.direct.elapsedMs / 1000))).toFixed(2)}`);
+  lines.push('');
+  lines.push(`peak RSS: site (pid ${site.pid}) ${mib(siteHwm)} (current ${mib(siteRss)}); meilisearch (pid ${meili.pid() ?? '?'}) ${mib(meiliHwm)}; bench ${mib(procStatusKb('self', 'VmHWM'))}`);
+  for (const side of ['direct', 'api'] as const) {
+    const samples = [...seq[side].errorSamples, ...thr[side].errorSamples];
+    if (samples.length) lines.push(`errors (${side}): ${samples.join(' | ')}`);
+  }
+  lines.push('');
+  lines.push('per query (10 interleaved calls each): hits | direct median ms | API median ms | ratio');
+  for (const t of totals) {
+    const row = perQuery.get(t.qs);
+    const d = percentile([...(row?.direct ?? [])].sort((a, b) => a - b), 50);
+    const a = percentile([...(row?.api ?? [])].sort((a2, b2) => a2 - b2), 50);
+    lines.push(`  ${t.qs.padEnd(40)} ${String(t.direct).padStart(6)} | ${ms(d).padStart(7)} | ${ms(a).padStart(7)} | ${(a / d).toFixed(2)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  const failures = seq.api.errors + seq.direct.errors + thr.api.errors + thr.direct.errors;
+  if (failures > 0) throw new Error(`${failures} requests failed (see the errors above)`);
+}
+
+try {
+  await main();
+  await cleanup();
+} catch (e) {
+  say(`ERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  await cleanup();
+  process.exitCode = 1;
+}
