@@ -27,7 +27,7 @@ if (!dataDir) {
 }
 
 /** Specs that need JavaScript in the page (suggestions as you type; axe runs in the page): the `js` project only. */
-const jsOnly = ['**/suggest.spec.ts', '**/a11y.spec.ts'];
+const jsOnly = ['**/suggest.spec.ts', '**/a11y.spec.ts', '**/near-me.spec.ts'];
 
 export default defineConfig({
   testDir: 'tests/e2e',

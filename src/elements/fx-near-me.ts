@@ -54,8 +54,11 @@ export class FxNearMe extends LitElement {
         set('lat', pos.coords.latitude.toFixed(5));
         set('lng', pos.coords.longitude.toFixed(5));
         const sort = form.querySelector<HTMLSelectElement>('select[name="sort"]');
-        if (sort) sort.value = 'distance';
-        else set('sort', 'distance');
+        if (sort) {
+          // the server lists 距离 only once a position is known
+          if (![...sort.options].some((o) => o.value === 'distance')) sort.add(new Option(t.search.sortOrder.distance ?? 'distance', 'distance'));
+          sort.value = 'distance';
+        } else set('sort', 'distance');
         form.requestSubmit();
       },
       (err) => this._fail(err.code, err.code === 1 ? t.search.nearMeDenied : t.search.nearMeUnavailable),

@@ -318,14 +318,16 @@ export function meiliRequestFor(query: SearchQuery): { q: string; params: PagedS
   };
 }
 
-let emptyCheck: { at: number; empty: boolean } | null = null;
+const emptyChecks = new WeakMap<Meilisearch, { at: number; empty: boolean }>();
 
-/** Whether the index is missing or empty (checked at most every 2 s): then SQLite answers. */
+/** Whether the index is missing or empty (checked at most every 2 s per client): then SQLite answers. */
 async function indexIsEmpty(client: Meilisearch): Promise<boolean> {
-  if (emptyCheck && Date.now() - emptyCheck.at < 2000) return emptyCheck.empty;
+  const cached = emptyChecks.get(client);
+  if (cached && Date.now() - cached.at < 2000) return cached.empty;
   const stats = await client.index(INDEX_UID).getStats();
-  emptyCheck = { at: Date.now(), empty: stats.numberOfDocuments === 0 };
-  return emptyCheck.empty;
+  const check = { at: Date.now(), empty: stats.numberOfDocuments === 0 };
+  emptyChecks.set(client, check);
+  return check.empty;
 }
 
 async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
