@@ -9,7 +9,8 @@
  * 4. Runs one fixed query mix against Meilisearch directly (exactly `meiliRequestFor(query)`) and
  *    against `GET /api/v1/search`: sequential latency (sides interleaved) and throughput at
  *    concurrency 8 (sides in A-B-B-A order); prints a table, the API/direct ratios (target p50
- *    ≤ 1.3) and peak RSS of the site, Meilisearch and this process.
+ *    ≤ 1.3) and peak RSS of the site, Meilisearch and this process. A third, reference side sends
+ *    the direct request asking for an uncompressed answer (see `Side`).
  * 5. Stops the site and Meilisearch by PID and removes the folder, also on an error or SIGINT.
  *
  * All traffic goes to 127.0.0.1; every loop is bounded in count and time. The process exits
@@ -21,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Meilisearch } from 'meilisearch';
+import { Meilisearch } from 'meilisearch';
 import { generateDemo } from '../../seeds/demo/generate.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
@@ -89,7 +90,19 @@ const QUERY_MIX: readonly string[] = [
   'q=文港 腊肉',
 ];
 
-type Side = 'direct' | 'api';
+/**
+ * `direct`: the site's own client (`meiliClient`); `api`: the site; `ref`: the same Meilisearch
+ * request from a client that asks for an uncompressed answer (`Accept-Encoding: identity`), for
+ * reference — a compressed answer comes in two TCP writes, which can stall on delayed ACKs.
+ */
+type Side = 'direct' | 'api' | 'ref';
+const SIDES: readonly Side[] = ['direct', 'api', 'ref'];
+/** Orders of one round of interleaved calls: each side goes first, second and third in turn. */
+const ROTATIONS: readonly (readonly Side[])[] = [
+  ['direct', 'api', 'ref'],
+  ['api', 'ref', 'direct'],
+  ['ref', 'direct', 'api'],
+];
 
 /** One entry of the mix: the query string and the parsed query both sides use. */
 interface MixEntry {
@@ -163,7 +176,7 @@ function apiTotal(body: unknown): number {
 /** Calls of one side; each resolves to the total number of hits. */
 type Caller = (entry: MixEntry) => Promise<number>;
 
-/** The direct side: exactly the Meilisearch request the API makes. */
+/** The direct sides: exactly the Meilisearch request the API makes, through `client`. */
 function directCaller(client: Meilisearch): Caller {
   return async (entry) => {
     const { q, params } = meiliRequestFor(entry.query);
@@ -201,23 +214,26 @@ async function timed(call: Caller, entry: MixEntry, into: LoopResult): Promise<v
   }
 }
 
+/** An empty result per side. */
+function emptyLoops(): Record<Side, LoopResult> {
+  return { direct: emptyLoop(), api: emptyLoop(), ref: emptyLoop() };
+}
+
 /**
- * Sequential latency: `perSide` requests per side cycling the mix, the two sides interleaved
- * (which goes first alternates), stopped at `deadlineMs` in any case.
+ * Sequential latency: `perSide` requests per side cycling the mix, the sides interleaved (each
+ * goes first, second and third in turn), stopped at `deadlineMs` in any case.
  */
 async function sequential(mix: MixEntry[], callers: Record<Side, Caller>, perSide: number, deadlineMs: number): Promise<Record<Side, LoopResult>> {
-  const out: Record<Side, LoopResult> = { direct: emptyLoop(), api: emptyLoop() };
+  const out = emptyLoops();
   const stopAt = performance.now() + deadlineMs;
   const started = performance.now();
   for (let i = 0; i < perSide && performance.now() < stopAt; i++) {
     const entry = mix[i % mix.length];
     if (!entry) continue;
-    const order: Side[] = i % 2 === 0 ? ['direct', 'api'] : ['api', 'direct'];
-    for (const side of order) await timed(callers[side], entry, out[side]);
+    for (const side of ROTATIONS[i % ROTATIONS.length] ?? SIDES) await timed(callers[side], entry, out[side]);
   }
   const elapsed = performance.now() - started;
-  out.direct.elapsedMs = elapsed;
-  out.api.elapsedMs = elapsed;
+  for (const side of SIDES) out[side].elapsedMs = elapsed;
   return out;
 }
 
@@ -420,25 +436,27 @@ async function main(): Promise<void> {
   buildIfMissing();
   const site = await startSite(dataDir, meili);
 
-  const callers: Record<Side, Caller> = { direct: directCaller(client), api: apiCaller(site.base) };
+  const reference = new Meilisearch({ host: meili.host, apiKey: meili.masterKey, timeout: 3000, requestInit: { headers: { 'Accept-Encoding': 'identity' } } });
+  const callers: Record<Side, Caller> = { direct: directCaller(client), api: apiCaller(site.base), ref: directCaller(reference) };
 
-  // same totals on both sides, or the comparison is meaningless
-  const totals: { qs: string; direct: number; api: number }[] = [];
-  for (const entry of mix) totals.push({ qs: entry.qs, direct: await callers.direct(entry), api: await callers.api(entry) });
-  const mismatched = totals.filter((t) => t.direct !== t.api);
-  if (mismatched.length) say(`WARNING: totals differ between the sides for ${mismatched.map((t) => `${t.qs} (${t.direct} vs ${t.api})`).join(', ')}`);
+  // same totals on every side, or the comparison is meaningless
+  const totals: { qs: string; direct: number; api: number; ref: number }[] = [];
+  for (const entry of mix) totals.push({ qs: entry.qs, direct: await callers.direct(entry), api: await callers.api(entry), ref: await callers.ref(entry) });
+  const mismatched = totals.filter((t) => t.direct !== t.api || t.direct !== t.ref);
+  if (mismatched.length) say(`WARNING: totals differ between the sides for ${mismatched.map((t) => `${t.qs} (${t.direct} / ${t.api} / ${t.ref})`).join(', ')}`);
 
   // 4. warm-up, sequential latency, throughput
   const warm = await sequential(mix, callers, WARMUP_PER_SIDE, 60_000);
-  if (warm.direct.errors || warm.api.errors) throw new Error(`errors during warm-up: ${[...warm.direct.errorSamples, ...warm.api.errorSamples].join('; ')}`);
+  const warmErrors = SIDES.flatMap((side) => warm[side].errorSamples);
+  if (warmErrors.length) throw new Error(`errors during warm-up: ${warmErrors.join('; ')}`);
   say(`warm-up done (${WARMUP_PER_SIDE} requests per side)`);
 
   const seq = await sequential(mix, callers, SEQUENTIAL_PER_SIDE, SEQUENTIAL_DEADLINE_MS);
-  say(`sequential done: ${seq.direct.ok + seq.direct.errors} direct + ${seq.api.ok + seq.api.errors} API requests in ${(seq.direct.elapsedMs / 1000).toFixed(1)} s`);
+  say(`sequential done: ${SIDES.map((side) => `${seq[side].ok + seq[side].errors} ${side}`).join(' + ')} requests in ${(seq.direct.elapsedMs / 1000).toFixed(1)} s`);
 
-  const thr: Record<Side, LoopResult> = { direct: emptyLoop(), api: emptyLoop() };
+  const thr = emptyLoops();
   const half = THROUGHPUT_MS_PER_SIDE / 2;
-  for (const side of ['direct', 'api', 'api', 'direct'] as const) {
+  for (const side of [...SIDES, ...[...SIDES].reverse()]) {
     await load(mix, callers[side], CONCURRENCY, half, THROUGHPUT_MAX_REQUESTS, thr[side]);
     say(`throughput half done: ${side}`);
   }
@@ -448,44 +466,43 @@ async function main(): Promise<void> {
   const meiliHwm = procStatusKb(meili.pid() ?? 0, 'VmHWM');
 
   // a short interleaved pass per query (10 calls per side), to show where a gap comes from
-  const perQuery = new Map<string, Record<Side, number[]>>();
+  const perQuery = new Map<string, Record<Side, LoopResult>>();
   for (const entry of mix) {
-    const row: Record<Side, number[]> = { direct: [], api: [] };
-    for (let i = 0; i < 10; i++) {
-      for (const side of (i % 2 === 0 ? ['direct', 'api'] : ['api', 'direct']) as Side[]) {
-        const r = emptyLoop();
-        await timed(callers[side], entry, r);
-        if (r.latencies[0] !== undefined) row[side].push(r.latencies[0]);
-      }
-    }
+    const row = emptyLoops();
+    for (let i = 0; i < 9; i++) for (const side of ROTATIONS[i % ROTATIONS.length] ?? SIDES) await timed(callers[side], entry, row[side]);
     perQuery.set(entry.qs, row);
   }
 
   // report
+  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+  const rps = (r: LoopResult) => r.ok / (r.elapsedMs / 1000);
+  const label: Record<Side, string> = { direct: 'direct', api: 'api', ref: 'ref*' };
   const lines: string[] = [];
   lines.push('');
   lines.push(`=== search: direct Meilisearch vs GET /api/v1/search (${count} demo workshops, ${rebuilt.documents} documents) ===`);
-  lines.push(`query mix: ${mix.length} queries; sequential ${SEQUENTIAL_PER_SIDE}/side interleaved; throughput concurrency ${CONCURRENCY}, ${THROUGHPUT_MS_PER_SIDE / 1000} s/side (A-B-B-A)`);
+  lines.push(
+    `query mix: ${mix.length} queries; sequential ${SEQUENTIAL_PER_SIDE}/side interleaved; throughput concurrency ${CONCURRENCY}, ${THROUGHPUT_MS_PER_SIDE / 1000} s/side (two halves, ${[...SIDES, ...[...SIDES].reverse()].join('-')})`,
+  );
+  lines.push('direct = meiliClient() + meiliRequestFor(query), as the API does; api = GET /api/v1/search; ref* = same request, Accept-Encoding: identity (reference)');
   lines.push('');
   lines.push('side    | seq n | seq p50 ms | seq p95 ms | seq p99 ms | seq mean ms | seq err | thr req/s | thr n  | thr err | load p50 ms | load p95 ms');
   lines.push('--------|-------|------------|------------|------------|-------------|---------|-----------|--------|---------|-------------|------------');
-  const stats: Record<Side, { p50: number; p95: number; p99: number }> = { direct: { p50: 0, p95: 0, p99: 0 }, api: { p50: 0, p95: 0, p99: 0 } };
-  for (const side of ['direct', 'api'] as const) {
-    const s = [...seq[side].latencies].sort((a, b) => a - b);
-    const l = [...thr[side].latencies].sort((a, b) => a - b);
+  const stats: Record<Side, { p50: number; p95: number }> = { direct: { p50: NaN, p95: NaN }, api: { p50: NaN, p95: NaN }, ref: { p50: NaN, p95: NaN } };
+  for (const side of SIDES) {
+    const s = sorted(seq[side].latencies);
+    const l = sorted(thr[side].latencies);
     const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
-    stats[side] = { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
-    const rps = thr[side].ok / (thr[side].elapsedMs / 1000);
+    stats[side] = { p50: percentile(s, 50), p95: percentile(s, 95) };
     lines.push(
       [
-        side.padEnd(7),
+        label[side].padEnd(7),
         String(s.length).padStart(5),
         ms(stats[side].p50).padStart(10),
         ms(stats[side].p95).padStart(10),
-        ms(stats[side].p99).padStart(10),
+        ms(percentile(s, 99)).padStart(10),
         ms(mean).padStart(11),
         String(seq[side].errors).padStart(7),
-        rps.toFixed(0).padStart(9),
+        rps(thr[side]).toFixed(0).padStart(9),
         String(thr[side].ok).padStart(6),
         String(thr[side].errors).padStart(7),
         ms(percentile(l, 50)).padStart(11),
@@ -494,28 +511,30 @@ async function main(): Promise<void> {
     );
   }
   const r50 = stats.api.p50 / stats.direct.p50;
-  const r95 = stats.api.p95 / stats.direct.p95;
   lines.push('');
   lines.push(`RATIO API/direct p50: ${r50.toFixed(2)} (target ≤ ${P50_RATIO_TARGET}: ${r50 <= P50_RATIO_TARGET ? 'PASS' : 'MISS'})`);
-  lines.push(`RATIO API/direct p95: ${r95.toFixed(2)}`);
-  lines.push(`RATIO API/direct throughput: ${(thr.api.ok / (thr.api.elapsedMs / 1000) / (thr.direct.ok / (thr.direct.elapsedMs / 1000))).toFixed(2)}`);
+  lines.push(`RATIO API/direct p95: ${(stats.api.p95 / stats.direct.p95).toFixed(2)}`);
+  lines.push(`RATIO API/direct throughput: ${(rps(thr.api) / rps(thr.direct)).toFixed(2)}`);
+  lines.push(`reference: API/ref* p50 ${(stats.api.p50 / stats.ref.p50).toFixed(2)}, p95 ${(stats.api.p95 / stats.ref.p95).toFixed(2)}; direct/ref* p50 ${(stats.direct.p50 / stats.ref.p50).toFixed(2)}`);
+  const stalls = (side: Side) => seq[side].latencies.filter((v) => v >= 35).length;
+  lines.push(`sequential calls ≥ 35 ms (delayed-ACK stalls): ${SIDES.map((side) => `${label[side]} ${stalls(side)}/${seq[side].latencies.length}`).join(', ')}`);
   lines.push('');
   lines.push(`peak RSS: site (pid ${site.pid}) ${mib(siteHwm)} (current ${mib(siteRss)}); meilisearch (pid ${meili.pid() ?? '?'}) ${mib(meiliHwm)}; bench ${mib(procStatusKb('self', 'VmHWM'))}`);
-  for (const side of ['direct', 'api'] as const) {
+  for (const side of SIDES) {
     const samples = [...seq[side].errorSamples, ...thr[side].errorSamples];
     if (samples.length) lines.push(`errors (${side}): ${samples.join(' | ')}`);
   }
   lines.push('');
-  lines.push('per query (10 interleaved calls each): hits | direct median ms | API median ms | ratio');
+  lines.push('per query (9 interleaved calls per side, medians in ms):');
+  lines.push(`  ${'query'.padEnd(40)}   hits |  direct |     api |    ref* | api/direct`);
   for (const t of totals) {
-    const row = perQuery.get(t.qs);
-    const d = percentile([...(row?.direct ?? [])].sort((a, b) => a - b), 50);
-    const a = percentile([...(row?.api ?? [])].sort((a2, b2) => a2 - b2), 50);
-    lines.push(`  ${t.qs.padEnd(40)} ${String(t.direct).padStart(6)} | ${ms(d).padStart(7)} | ${ms(a).padStart(7)} | ${(a / d).toFixed(2)}`);
+    const row = perQuery.get(t.qs) ?? emptyLoops();
+    const med = (side: Side) => percentile(sorted(row[side].latencies), 50);
+    lines.push(`  ${t.qs.padEnd(40)} ${String(t.direct).padStart(6)} | ${ms(med('direct')).padStart(7)} | ${ms(med('api')).padStart(7)} | ${ms(med('ref')).padStart(7)} | ${(med('api') / med('direct')).toFixed(2)}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
-  const failures = seq.api.errors + seq.direct.errors + thr.api.errors + thr.direct.errors;
+  const failures = SIDES.reduce((n, side) => n + seq[side].errors + thr[side].errors, 0);
   if (failures > 0) throw new Error(`${failures} requests failed (see the errors above)`);
 }
 

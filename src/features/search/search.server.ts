@@ -50,6 +50,8 @@ export const indexSettings: Settings = {
   faceting: { maxValuesPerFacet: 300, sortFacetValuesBy: { '*': 'count' } },
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
   typoTolerance: { enabled: false },
+  // a chosen order (name, newest, distance) applies to every hit that matches all words
+  rankingRules: ['words', 'sort', 'typo', 'proximity', 'attribute', 'exactness'],
   proximityPrecision: 'byWord',
 };
 

@@ -8,7 +8,7 @@ import { z } from '../../lib/zod.ts';
 export const INDEX_UID = 'workshops';
 
 /** Bump when the document shape or the index settings change: forces a rebuild at start. */
-export const SEARCH_SCHEMA_VERSION = 2;
+export const SEARCH_SCHEMA_VERSION = 3;
 
 /** Results per page. */
 export const PAGE_SIZE = 20;
