@@ -82,7 +82,7 @@ const QUERY_MIX: readonly string[] = [
   'q=米酒&city=360700',
   'q=豆干&county=360121',
   'q=南丰',
-  'q=食品加工坊&page=3',
+  'q=加工坊&page=3',
   'q=doufu&sort=name',
   'q=腊肉&category=肉制品',
   'q=米粉&status=attention&city=360100',
