@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests run in the site's time zone (Asia/Shanghai), whatever the machine's: the workers inherit it.
+process.env.TZ = 'Asia/Shanghai';
+
 export default defineConfig({
   test: {
     projects: [
