@@ -4,7 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
-const pages = ['/', '/search?q=米粉', '/search?q=开川', '/examples', '/exposures', '/report', '/report/track', '/about/method'];
+const pages = ['/', '/search?q=米粉', '/search?q=开川', '/examples', '/exposures', '/report', '/report/track', '/about/method', '/rules/reward'];
 
 for (const url of pages) {
   test(`${url} has no detectable accessibility violations`, async ({ page }) => {

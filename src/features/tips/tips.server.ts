@@ -11,6 +11,8 @@ import type { Db } from '../../db/client.ts';
 import { parties, tipEvents, tips } from '../../db/schema.ts';
 import { encryptForTip, type Kek } from './envelope.server.ts';
 import { ACCESS_CODE_ALPHABET, normalizeMobile, type TipForm } from './tip.ts';
+import { tipClocks, type TipClocks } from './clocks.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 
 /** argon2id parameters (OWASP 2023 minimum: m=19 MiB, t=2, p=1). */
 // algorithm 2 = Argon2id (a const enum in the package's types, which isolated modules cannot read)
@@ -90,6 +92,8 @@ export interface TrackView {
   subjectName: string;
   submittedAt: string;
   events: { status: string; at: string; note: string | null }[];
+  /** the statutory clocks on `today` (./clocks.ts); the 立案 clock only while undecided */
+  clocks: TipClocks;
 }
 
 /**
@@ -101,11 +105,17 @@ export async function trackTip(db: Db, receiptNo: string, accessCode: string): P
   const ok = tip ? await verify(tip.accessCodeHash, accessCode).catch(() => false) : await hash(accessCode, ARGON2).then(() => false);
   if (!tip || !ok) return null;
   const events = db.select().from(tipEvents).where(eq(tipEvents.tipId, tip.id)).orderBy(asc(tipEvents.at), asc(tipEvents.id)).all();
+  const opened = events.find((e) => e.status === 'caseOpened');
   return {
     receiptNo: tip.receiptNo,
     status: tip.status,
     subjectName: tip.subjectName,
     submittedAt: tip.submittedAt,
     events: events.map((e) => ({ status: e.status, at: e.at, note: e.note })),
+    clocks: tipClocks({
+      receivedOn: todayInShanghai(new Date(tip.submittedAt)),
+      caseOpenedOn: opened ? todayInShanghai(new Date(opened.at)) : null,
+      today: todayInShanghai(),
+    }),
   };
 }
