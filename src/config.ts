@@ -27,6 +27,8 @@ export const configSchema = z.object({
   DEMO_COUNT: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   /** 32-byte key-encryption key for tips (base64). Unset: one is generated into DATA_DIR. */
   TIP_KEK: z.string().optional(),
+  /** tips per client address per hour (issue #4: 10); raise it only for load tests. */
+  TIP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; dbFile: string };

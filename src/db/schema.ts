@@ -250,11 +250,38 @@ export const tips = sqliteTable(
     /** the tip's data key, wrapped by the key-encryption key; base64. */
     wrappedDataKey: text('wrapped_data_key'),
     keyId: text('key_id'),
+    /** a tip filed within a day about the same workshop with near-same text: flagged for staff, not rejected */
+    duplicateOfTipId: integer('duplicate_of_tip_id'),
     submittedAt: text('submitted_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('tips_receipt_no').on(t.receiptNo), uniqueIndex('tips_submission_token').on(t.submissionToken)],
+  (t) => [
+    uniqueIndex('tips_receipt_no').on(t.receiptNo),
+    uniqueIndex('tips_submission_token').on(t.submissionToken),
+    index('tips_submitted').on(t.submittedAt),
+  ],
 );
+
+/**
+ * Failed look-ups on /report/track per receipt no. (any 16 digits, existing or not, so that a lock
+ * says nothing about whether a receipt exists). Slows, then locks, guessing of access codes.
+ */
+export const trackAttempts = sqliteTable('track_attempts', {
+  receiptNo: text('receipt_no').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: text('last_failure_at').notNull(),
+  lockedUntil: text('locked_until'),
+});
+
+/**
+ * Fixed-window counters for rate limits. `key` is `<purpose>:<HMAC of the client address>`: the
+ * address itself is never stored, and a counter is deleted once its window has passed.
+ */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: text('window_start').notNull(),
+  count: integer('count').notNull(),
+});
 
 /** Status history of a tip; the reporter sees it on /report/track. */
 export const tipEvents = sqliteTable(

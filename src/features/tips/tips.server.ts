@@ -12,6 +12,7 @@ import { parties, tipEvents, tips } from '../../db/schema.ts';
 import { encryptForTip, type Kek } from './envelope.server.ts';
 import { ACCESS_CODE_ALPHABET, normalizeMobile, type TipForm } from './tip.ts';
 import { tipClocks, type TipClocks } from './clocks.ts';
+import { findDuplicateTip } from './abuse.server.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
 
 /** argon2id parameters (OWASP 2023 minimum: m=19 MiB, t=2, p=1). */
@@ -33,7 +34,9 @@ function newAccessCode(): string {
 
 /**
  * Stores a validated tip. The same `submissionToken` twice (a reload or double click) stores one
- * tip and answers `duplicate` the second time. Throws on database failure; nothing is stored then.
+ * tip and answers `duplicate` the second time. A near-same tip about the same workshop within a
+ * day is stored and flagged (`duplicateOfTipId`) for staff. Throws on database failure; nothing is
+ * stored then.
  */
 export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date()): Promise<SubmitResult> {
   const existing = db.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
@@ -43,6 +46,7 @@ export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date(
   const identity =
     form.reporterMode === 'realName' ? encryptForTip(kek, { name: form.reporterName, mobile: normalizeMobile(form.mobile) }) : null;
   const party = form.workshopId ? db.select().from(parties).where(eq(parties.id, form.workshopId)).get() : undefined;
+  const duplicateOfTipId = findDuplicateTip(db, { partyId: party?.id ?? null, subjectName: form.subjectName, description: form.description }, now);
   const at = now.toISOString();
   for (let attempt = 0; attempt < 5; attempt++) {
     const receiptNo = newReceiptNo();
@@ -68,6 +72,7 @@ export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date(
             reporterCiphertext: identity?.ciphertext ?? null,
             wrappedDataKey: identity?.wrappedDataKey ?? null,
             keyId: identity?.keyId ?? null,
+            duplicateOfTipId,
             submittedAt: at,
             updatedAt: at,
           })
