@@ -145,6 +145,8 @@ export class FxSearchBox extends LitElement {
   }
 
   private _onKeydown = (e: KeyboardEvent): void => {
+    // keys that pick a candidate in a Chinese input method belong to the input method
+    if (e.isComposing || e.keyCode === 229) return;
     if (e.key === 'ArrowDown' && this._items.length) {
       e.preventDefault();
       this._open = true;

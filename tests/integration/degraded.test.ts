@@ -35,11 +35,10 @@ describe('search with Meilisearch down', () => {
   });
 
   it('never lets LIKE wildcards act as wildcards: punctuation is normalised away', async () => {
-    const all = await searchWorkshops(db, down, { q: '', page: 1 });
     for (const q of ['%', '_', '\\']) {
       const res = await searchWorkshops(db, down, { q, page: 1 });
       expect(res.degraded).toBe(true);
-      expect(res.total).toBe(all.total);
+      expect(res.total).toBe(0);
     }
     for (const q of ['坤%福', '坤_福']) {
       const res = await searchWorkshops(db, down, { q, page: 1 });

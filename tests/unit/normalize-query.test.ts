@@ -37,6 +37,8 @@ describe('queries', () => {
     ['a code is one word, in any width and case', 'ｘｚｆ３６０１', 'xzf3601', true],
     ['mixed scripts split into runs', 'abc食品', 'abc "食 品"', false],
     ['punctuation only is an empty query', '！？', '', true],
+    ['a code typed in groups is one code', 'XZF 3601 2100 001', 'xzf36012100001', true],
+    ['two short Latin words stay two words', 'laoli mifen', 'laoli mifen', true],
   ])('%s', (_rule, input, q, pinyin) => {
     const p = prepareQuery(input);
     expect(p.q).toBe(q);
@@ -50,6 +52,10 @@ describe('pinyin and code tokens', () => {
     expect(full).toEqual(expect.arrayContaining(['lao', 'laoli', 'mifen', 'laolimifen', 'laolimifenfang']));
     expect(initials).toEqual(expect.arrayContaining(['ll', 'llmf', 'llmff', 'mf']));
     expect(initials).not.toContain('l');
+  });
+  it('a surname takes its surname reading: 曾 is zeng', () => {
+    expect(pinyinTokens('曾家米粉坊').full).toContain('zengjia');
+    expect(pinyinSortKey('曾家米粉坊').startsWith('zeng')).toBe(true);
   });
   it('pinyin runs stop at brackets', () => {
     expect(pinyinTokens('老李（安义）米粉坊').full).not.toContain('lianyi');

@@ -47,6 +47,17 @@ describe('query parameters', () => {
     expect(r.success).toBe(false);
     if (!r.success) expect(r.error.issues[0]?.path[0]).toBe(field);
   });
+  it('more than ten query words are refused instead of silently cut', () => {
+    expect(parseSearchParams(new URLSearchParams({ q: '鸿运鸿运鸿运鸿运鸿运' })).success).toBe(true);
+    const r = parseSearchParams(new URLSearchParams({ q: '鸿运鸿运鸿运鸿运鸿运猪' }));
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues[0]?.message).toMatch(/最多10个/u);
+  });
+  it('a county from another city is refused', () => {
+    const r = parseSearchParams(new URLSearchParams({ city: '360400', county: '360102' }));
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues[0]?.path[0]).toBe('county');
+  });
   it('totals past the hit cap read 1000+', () => {
     expect(formatTotal(999)).toBe('999');
     expect(formatTotal(1000)).toBe('1000+');

@@ -13,7 +13,7 @@
  */
 import { pinyin } from 'pinyin-pro';
 import { HAN, normalizeCode, normalizeWithMap, normalizeText } from './normalize.ts';
-import { escapeHtml } from './search.ts';
+import { escapeHtml } from '../../lib/html.ts';
 
 /** Searchable attributes, in ranking order: a code match first, pinyin last. */
 export const SEARCHABLE = ['codes', 'nameChars', 'productChars', 'decisionChars', 'placeChars', 'pinyin', 'initials'] as const;
@@ -36,9 +36,23 @@ function segments(word: string): string[] {
   return word.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? [];
 }
 
+/** Meilisearch reads at most ten query words; every Han character of a phrase counts as one. */
+export const MAX_QUERY_WORDS = 10;
+
+/**
+ * The number of query words Meilisearch will see for `raw` (each Han character, each run of
+ * letters and digits). More than MAX_QUERY_WORDS would be cut silently, so the schema refuses them.
+ */
+export function queryWordCount(raw: string): number {
+  return prepareQuery(raw).runs.reduce((n, run) => n + (HAN.test(run) ? [...run].length : 1), 0);
+}
+
 /** Prepares what a user typed (any case, width, script, punctuation) for Meilisearch. */
 export function prepareQuery(raw: string): PreparedQuery {
-  const normalized = normalizeText(raw);
+  let normalized = normalizeText(raw);
+  // a code typed in groups ("XZF 3601 2100 001") is one code
+  const compact = normalized.replace(/ /gu, '');
+  if (normalized.includes(' ') && /^[a-z0-9 ]+$/u.test(normalized) && /\d/u.test(compact) && compact.length >= 8) normalized = compact;
   const parts: string[] = [];
   const runs: string[] = [];
   let hasHan = false;
@@ -66,7 +80,8 @@ export function pinyinTokens(name: string): { full: string[]; initials: string[]
   const full = new Set<string>();
   const initials = new Set<string>();
   for (const run of normalizeText(name).match(/\p{Script=Han}+/gu) ?? []) {
-    const syllables = pinyin(run, { toneType: 'none', type: 'array' }).map((s) => s.toLowerCase().replace(/ü/gu, 'v'));
+    // surname readings for the first character (曾 → zeng, 单 → shan): names start with one
+    const syllables = pinyin(run, { toneType: 'none', type: 'array', surname: 'head' }).map((s) => s.toLowerCase().replace(/ü/gu, 'v'));
     for (let i = 0; i < syllables.length; i++) {
       for (let j = i + 1; j <= Math.min(syllables.length, i + MAX_PINYIN_RUN); j++) {
         const part = syllables.slice(i, j);
@@ -80,7 +95,7 @@ export function pinyinTokens(name: string): { full: string[]; initials: string[]
 
 /** The sort key of a name: its full pinyin, syllables separated by spaces (阿香 → "a xiang"). */
 export function pinyinSortKey(name: string): string {
-  return pinyin(normalizeText(name), { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ').toLowerCase();
+  return pinyin(normalizeText(name), { toneType: 'none', type: 'array', nonZh: 'consecutive', surname: 'head' }).join(' ').toLowerCase();
 }
 
 /**

@@ -58,6 +58,9 @@ export const indexSettings: Settings = {
   faceting: { maxValuesPerFacet: 300, sortFacetValuesBy: { '*': 'count' } },
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
   typoTolerance: { enabled: false },
+  // no prefix matching: a hit must share a whole pinyin run or code tail with the query (laoli must
+  // not find laoliu); Han characters are single-character tokens anyway
+  prefixSearch: 'disabled',
   // a chosen order (name, newest, distance) applies to every hit that matches all words
   rankingRules: ['words', 'sort', 'typo', 'proximity', 'attribute', 'exactness'],
   proximityPrecision: 'byWord',
@@ -91,7 +94,8 @@ export function toDocument(
     cityCode: party.cityCode,
     cityName,
     status: verdict.status,
-    demonstration: verdict.status === 'demonstration' || (records.honors.get(party.id) ?? []).some((h) => h.kind === 'demonstrationUnit' && !h.withdrawnOn),
+    // 示范 in the verdict: a current demonstration unit with no adverse record (DESIGN.md)
+    demonstration: verdict.status === 'demonstration',
     demo: party.source === 'demo',
     decisionNos,
     namePinyin: pinyinSortKey(party.name),
@@ -355,9 +359,15 @@ async function indexIsEmpty(client: Meilisearch): Promise<boolean> {
   return check.empty;
 }
 
+/** The answer to a query that has nothing searchable in it (only punctuation or symbols). */
+function nothingToSearch(query: SearchQuery): SearchResult {
+  return { hits: [], total: 0, totalCapped: false, page: query.page, totalPages: 1, facets: { city: [], county: [], category: [], status: [] }, degraded: false, processingMs: 0 };
+}
+
 async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
   if (await indexIsEmpty(client)) throw new Error('search index is empty');
   const { q, params, runs } = meiliRequestFor(query);
+  if (query.q.trim() !== '' && q === '') return nothingToSearch(query);
   const res = await client.index<WorkshopDocument>(INDEX_UID).search<WorkshopDocument, PagedSearchParams>(q, params);
   const total = res.totalHits ?? 0;
   return {
@@ -403,6 +413,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
   const started = Date.now();
   const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const terms = normalizeText(query.q).split(' ').filter(Boolean);
+  if (query.q.trim() !== '' && terms.length === 0) return { ...nothingToSearch(query), degraded: true };
   // parties named only in notices are public only with a public record; penalties need the date
   // rules, so here only sampling, inspection and honor records count (an under-inclusion, never a leak)
   const publicParty = or(

@@ -3,12 +3,14 @@
  * Meilisearch filter building with escaped values, and highlight rendering. Pure code.
  */
 import { z } from '../../lib/zod.ts';
+import { escapeHtml } from '../../lib/html.ts';
+import { MAX_QUERY_WORDS, queryWordCount } from './query.ts';
 
 /** Name of the one Meilisearch index (DESIGN.md, "Search"). */
 export const INDEX_UID = 'workshops';
 
 /** Bump when the document shape or the index settings change: forces a rebuild at start. */
-export const SEARCH_SCHEMA_VERSION = 3;
+export const SEARCH_SCHEMA_VERSION = 4;
 
 /** Results per page. */
 export const PAGE_SIZE = 20;
@@ -58,7 +60,11 @@ const coordinate = (label: string, max: number) =>
 
 /** Query-string parameters of `/search` and `/api/v1/search`. Empty strings count as absent. */
 export const searchQuerySchema = z.object({
-  q: z.string().max(100, '搜索词不能超过100个字').default(''),
+  q: z
+    .string()
+    .max(100, '搜索词不能超过100个字')
+    .refine((q) => queryWordCount(q) <= MAX_QUERY_WORDS, `搜索词太长：最多${MAX_QUERY_WORDS}个汉字或词，请精简后再查`)
+    .default(''),
   city: code('设区市').optional(),
   county: code('县（市、区）').optional(),
   category: z.string().max(40, '食品类别不能超过40个字').optional(),
@@ -74,6 +80,10 @@ export const searchQuerySchema = z.object({
     .refine((n) => n >= 1 && n <= 10_000, '页码应为1到10000之间的整数')
     .default(1),
 }).superRefine((v, ctx) => {
+  // a county from another city (the city was changed, the county stayed) would hide every result
+  if (v.city && v.county && v.county.slice(0, 4) !== v.city.slice(0, 4)) {
+    ctx.addIssue({ code: 'custom', path: ['county'], message: '所选县（市、区）不属于所选设区市，请重新选择' });
+  }
   if (v.sort === 'distance' && (v.lat === undefined || v.lng === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['sort'], message: '按距离排序需要提供位置（纬度和经度）' });
   }
@@ -158,12 +168,7 @@ export function buildFilter(query: Pick<SearchQuery, 'city' | 'county' | 'catego
 export const HIGHLIGHT_PRE = '\uE000';
 export const HIGHLIGHT_POST = '\uE001';
 
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
-}
+export { escapeHtml };
 
 /**
  * Turns a Meilisearch `_formatted` value into safe HTML: everything is escaped, then the match
