@@ -69,6 +69,13 @@ describe('the tip form', () => {
     expect(strict.safeParse({ ...base, workshopId: '7' }).success).toBe(true);
   });
   it('zero-width characters do not count as text', () => expect(fieldsOf({ ...base, subjectName: '\u200b\u200b\u200b' })).toEqual(['subjectName']));
+  it('claiming a reward needs real name and a valid ID number', () => {
+    const real = { ...base, reporterMode: 'realName', reporterName: '测试用户', mobile: '13800138000', claimReward: 'on' };
+    expect(fieldsOf(real)).toEqual(['idNumber']);
+    expect(fieldsOf({ ...real, idNumber: '110105194912310021' })).toEqual(['idNumber']);
+    expect(fieldsOf({ ...real, idNumber: '11010519491231002x' })).toEqual([]);
+    expect(fieldsOf({ ...base, claimReward: 'on', idNumber: '11010519491231002X' })).toEqual(['claimReward']);
+  });
   it("a name with an apostrophe is accepted", () => expect(fieldsOf({ ...base, reporterMode: 'realName', reporterName: "O'Brien", mobile: '13800138000' })).toEqual([]));
   it('an unknown category is refused', () => expect(fieldsOf({ ...base, category: 'x' })).toEqual(['category']));
   it('a county outside Jiangxi is refused', () => expect(fieldsOf({ ...base, countyCode: '110101' })).toEqual(['countyCode']));

@@ -4,6 +4,7 @@
  */
 import { z } from '../../lib/zod.ts';
 import { addYears, isDay, todayInShanghai } from '../../lib/dates.ts';
+import { idNumberProblem, normalizeIdNumber } from './id-number.ts';
 
 /** Violation categories of the form (DESIGN.md "Tip-offs"). */
 export const tipCategories = ['nonFoodSubstances', 'additiveAbuse', 'unlicensed', 'hygiene', 'fakeInferior', 'labelling', 'other'] as const;
@@ -99,6 +100,15 @@ export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
         .string()
         .nullish()
         .transform((v) => (v ?? '').trim()),
+      /** checked when a real-name reporter claims a reward: the ID number is then required */
+      claimReward: z
+        .string()
+        .nullish()
+        .transform((v) => v === 'on' || v === '1' || v === 'true'),
+      idNumber: z
+        .string()
+        .nullish()
+        .transform((v) => (v ? normalizeIdNumber(v) : '')),
     })
     .superRefine((v, ctx) => {
       if (v.reporterMode !== 'realName') return;
@@ -106,6 +116,18 @@ export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
       else if (!/^[\p{L}\p{M}·•．.'’\- ]+$/u.test(v.reporterName)) ctx.addIssue({ code: 'custom', path: ['reporterName'], message: '姓名只能包含文字、间隔号“·”、撇号和连字符' });
       if (!v.mobile) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '实名举报请填写手机号码' });
       else if (!normalizeMobile(v.mobile)) ctx.addIssue({ code: 'custom', path: ['mobile'], message: '手机号码应为11位大陆手机号，如 13800138000' });
+      if (!v.claimReward) return;
+      const problem = v.idNumber ? idNumberProblem(v.idNumber, today()) : 'missing';
+      const messages = {
+        missing: '申请奖励请填写身份证号码',
+        format: '身份证号码应为18位，最后一位可以是X',
+        birthDate: '身份证号码中的出生日期无效',
+        checkCharacter: '身份证号码校验位不正确，请核对',
+      } as const;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: messages[problem] });
+    })
+    .superRefine((v, ctx) => {
+      if (v.claimReward && v.reporterMode !== 'realName') ctx.addIssue({ code: 'custom', path: ['claimReward'], message: '申请奖励须实名举报' });
     });
 }
 export type TipForm = z.infer<ReturnType<typeof tipFormSchema>>;

@@ -44,7 +44,9 @@ export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date(
   const accessCode = newAccessCode();
   const accessCodeHash = await hash(accessCode, ARGON2);
   const identity =
-    form.reporterMode === 'realName' ? encryptForTip(kek, { name: form.reporterName, mobile: normalizeMobile(form.mobile) }) : null;
+    form.reporterMode === 'realName'
+      ? encryptForTip(kek, { name: form.reporterName, mobile: normalizeMobile(form.mobile), idNumber: form.claimReward ? form.idNumber : null, claimReward: form.claimReward })
+      : null;
   const party = form.workshopId ? db.select().from(parties).where(eq(parties.id, form.workshopId)).get() : undefined;
   const duplicateOfTipId = findDuplicateTip(db, { partyId: party?.id ?? null, subjectName: form.subjectName, description: form.description }, now);
   const at = now.toISOString();
