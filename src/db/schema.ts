@@ -283,6 +283,38 @@ export const rateLimits = sqliteTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/**
+ * Evidence files of a tip. The original is kept encrypted under the tip's data key (metadata is
+ * evidence); `preview*` is a re-encoded copy without metadata, rotated upright, also encrypted;
+ * it is what anyone is shown. File names on disk are generated; the uploaded name is text only.
+ */
+export const tipEvidence = sqliteTable(
+  'tip_evidence',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tipId: integer('tip_id').notNull().references(() => tips.id),
+    position: integer('position').notNull(),
+    /** the name the reporter's device gave the file: shown as text only */
+    originalName: text('original_name').notNull(),
+    /** media type decided from the bytes */
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    /** SHA-256 (hex) of the original bytes, recorded on receipt */
+    sha256: text('sha256').notNull(),
+    /** generated name of the encrypted original under DATA_DIR/evidence */
+    storageName: text('storage_name').notNull(),
+    /** generated name of the encrypted re-encoded preview, when one could be made */
+    previewStorageName: text('preview_storage_name'),
+    previewMediaType: text('preview_media_type'),
+    /** ready, unsupported (e.g. HEIC that cannot be decoded here), none (PDF, video) */
+    previewStatus: text('preview_status', { enum: ['ready', 'unsupported', 'none'] }).notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('tip_evidence_tip').on(t.tipId), uniqueIndex('tip_evidence_storage').on(t.storageName)],
+);
+
 /** Status history of a tip; the reporter sees it on /report/track. */
 export const tipEvents = sqliteTable(
   'tip_events',
@@ -317,3 +349,4 @@ export type NewHonor = typeof honors.$inferInsert;
 export type Exposure = typeof exposures.$inferSelect;
 export type NewExposure = typeof exposures.$inferInsert;
 export type Tip = typeof tips.$inferSelect;
+export type TipEvidence = typeof tipEvidence.$inferSelect;
