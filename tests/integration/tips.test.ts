@@ -88,7 +88,7 @@ describe('submitTip', () => {
     expect(tip?.accessCodeHash).toMatch(/^\$argon2id\$/u);
     expect(tip?.keyId).toBe(kek.id);
     const sealed = { ciphertext: tip?.reporterCiphertext ?? '', wrappedDataKey: tip?.wrappedDataKey ?? '' };
-    expect(decryptForTip(kek, sealed)).toEqual({ name: NAME, mobile: MOBILE });
+    expect(decryptForTip(kek, sealed)).toEqual({ name: NAME, mobile: MOBILE, idNumber: null, claimReward: false });
     expect(() => decryptForTip(otherKek, sealed)).toThrow(EnvelopeError);
   });
 
