@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { tipEvents, tips } from '../../src/db/schema.ts';
 import { EnvelopeError, decryptForTip, loadKek } from '../../src/features/tips/envelope.server.ts';
 import { ACCESS_CODE_ALPHABET, tipFormSchema, type TipForm } from '../../src/features/tips/tip.ts';
 import { submitTip, trackTip, type SubmitResult } from '../../src/features/tips/tips.server.ts';
+import { rewrapTipKeys } from '../../src/features/tips/rotate.server.ts';
 import { TODAY, freshDb } from './helpers.ts';
 
 const NAME = '测试用户';
@@ -138,5 +139,29 @@ describe('trackTip', () => {
     const wrong = [...r.accessCode].map((c) => (c === 'A' ? 'B' : 'A')).join('');
     expect(await trackTip(db, r.receiptNo, wrong)).toBeNull();
     expect(await trackTip(db, '1234567890123456', r.accessCode)).toBeNull();
+  });
+});
+
+describe('rotating the key-encryption key', () => {
+  it('re-wraps every data key without re-encrypting the identity, and the old key no longer opens it', async () => {
+    const db = freshDb();
+    const dir2 = mkdtempSync(path.join(os.tmpdir(), 'fangxin-rotate-'));
+    try {
+      const oldKek = loadKek(undefined, dir2);
+      const newKek = loadKek(randomBytes(32).toString('base64'), dir2);
+      const result = await submitTip(db, oldKek, form({ submissionToken: 'rotate-token-0000000001', reporterMode: 'realName', reporterName: NAME, mobile: MOBILE }));
+      expect(result.kind).toBe('created');
+      const before = db.select().from(tips).get();
+      expect(rewrapTipKeys(db, oldKek, newKek)).toBe(1);
+      const after = db.select().from(tips).get();
+      expect(after?.reporterCiphertext).toBe(before?.reporterCiphertext);
+      expect(after?.keyId).toBe(newKek.id);
+      const sealed = { ciphertext: after?.reporterCiphertext ?? '', wrappedDataKey: after?.wrappedDataKey ?? '' };
+      expect(decryptForTip(newKek, sealed)).toMatchObject({ name: NAME, mobile: MOBILE });
+      expect(() => decryptForTip(oldKek, sealed)).toThrow(EnvelopeError);
+      expect(() => rewrapTipKeys(db, oldKek, newKek)).not.toThrow();
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });
