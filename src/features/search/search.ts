@@ -4,6 +4,7 @@
  */
 import { z } from '../../lib/zod.ts';
 import { escapeHtml } from '../../lib/html.ts';
+import { verdictStatuses } from '../workshops/verdict.ts';
 import { MAX_QUERY_WORDS, queryWordCount } from './query.ts';
 
 /** Name of the one Meilisearch index (DESIGN.md, "Search"). */
@@ -18,18 +19,8 @@ export const PAGE_SIZE = 20;
 /** Meilisearch's `pagination.maxTotalHits`: totals above it are shown as "1000+". */
 export const MAX_TOTAL_HITS = 1000;
 
-/** The verdict statuses, in the order the facet lists them. */
-export const verdictStatuses = [
-  'seriousDishonesty',
-  'warning',
-  'attention',
-  'demonstration',
-  'good',
-  'pendingInspection',
-  'expired',
-  'cancelled',
-  'noRecentAdverse',
-] as const;
+/** The verdict statuses, in the order the facet lists them (the verdict table's order). */
+export { verdictStatuses };
 
 const code = (label: string) => z.string().regex(/^\d{6}$/u, `${label}应为6位行政区划代码`);
 
