@@ -1,0 +1,247 @@
+/**
+ * Receiving and storing a tip's evidence files (DESIGN.md "Tip-offs" → Evidence). The type is
+ * decided from the bytes (`file-type`); SVG, polyglots, empty, oversized and over-pixel files are
+ * refused (./evidence.ts). The original is kept byte for byte (its metadata is evidence); what
+ * anyone is shown is a preview re-encoded by sharp to JPEG, rotated upright from EXIF, at most
+ * 2000 px on the long side, without any metadata. Both are sealed with the tip's data key
+ * (AES-256-GCM, ./envelope.server.ts) and written under `<dataDir>/evidence/<32 hex>.bin`
+ * (folder 0700, files 0600); the names are generated, the uploaded name is kept as text only.
+ *
+ * HEIC/HEIF: the prebuilt sharp here decodes AVIF only (libheif without an HEVC decoder), so a
+ * HEIC photo is accepted and kept, with previewStatus 'unsupported'. Should a build with HEVC be
+ * installed, the same code makes its preview.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { open, seal } from './envelope.server.ts';
+import {
+  EVIDENCE_LIMITS,
+  EvidenceError,
+  IMAGE_EVIDENCE_TYPES,
+  findPolyglotMarker,
+  isAcceptedEvidenceType,
+  looksLikeSvgOrXml,
+  safeDisplayName,
+  tooManyEvidenceFiles,
+  type EvidenceMediaType,
+} from './evidence.ts';
+
+/**
+ * What the bytes of an accepted file are: `mediaType` from the bytes, `sizeBytes` (bytes),
+ * `sha256` (hex of the original bytes); for images whose header could be read, `width` × `height`
+ * in pixels as shown upright (EXIF orientation applied).
+ */
+export interface InspectedEvidence {
+  mediaType: EvidenceMediaType;
+  sizeBytes: number;
+  sha256: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The re-encoded copy shown to people: `ready` with JPEG `bytes` (no metadata) and its `width` ×
+ * `height` in pixels; `unsupported` when the image cannot be decoded here (HEIC without an HEVC
+ * decoder); `none` for PDF and MP4, which get no preview.
+ */
+export interface EvidencePreview {
+  status: 'ready' | 'unsupported' | 'none';
+  bytes?: Uint8Array;
+  mediaType?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * One stored file, shaped as a `tipEvidence` row without `tipId`/`receivedAt` (`originalName` is
+ * the cleaned display name; `width`/`height` are the original's upright pixels, null when
+ * unknown), plus `paths`: the absolute paths written (original, then preview), for cleanup.
+ */
+export interface StoredEvidence {
+  position: number;
+  originalName: string;
+  mediaType: EvidenceMediaType;
+  sizeBytes: number;
+  sha256: string;
+  storageName: string;
+  previewStorageName: string | null;
+  previewMediaType: string | null;
+  previewStatus: 'ready' | 'unsupported' | 'none';
+  width: number | null;
+  height: number | null;
+  paths: string[];
+}
+
+/** An uploaded file: its bytes and the name the reporter's device gave it (text only). */
+export interface EvidenceUpload {
+  bytes: Uint8Array;
+  originalName: string;
+}
+
+const HEIF_TYPES: readonly string[] = ['image/heic', 'image/heif'];
+const STORAGE_NAME = /^[0-9a-f]{32}\.bin$/u;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function isPixelLimitError(e: unknown): boolean {
+  return e instanceof Error && /pixel limit/iu.test(e.message);
+}
+
+/**
+ * Decides what an uploaded file is from its bytes and checks it against the rules. Throws
+ * EvidenceError (naming `originalName`): `empty` (0 bytes), `tooLarge` (over 20 MiB), `svg` (SVG
+ * or XML text), `type` (not accepted: unknown, text, AVIF, QuickTime…), `polyglot` (an image also
+ * carrying HTML, a PDF header or a ZIP archive, see `findPolyglotMarker`), `pixels` (an image
+ * declaring over 40,000,000 pixels; only the header is read), `corrupt` (a JPEG/PNG/WebP whose
+ * header cannot be read). A HEIC whose header sharp cannot read is accepted without dimensions.
+ */
+export async function inspectEvidence(bytes: Uint8Array, originalName: string): Promise<InspectedEvidence> {
+  if (bytes.byteLength === 0) throw new EvidenceError('empty', originalName);
+  if (bytes.byteLength > EVIDENCE_LIMITS.maxBytes) throw new EvidenceError('tooLarge', originalName);
+  if (looksLikeSvgOrXml(bytes)) throw new EvidenceError('svg', originalName);
+  const detected = await fileTypeFromBuffer(bytes);
+  if (detected?.mime === 'image/svg+xml' || detected?.mime === 'application/xml') throw new EvidenceError('svg', originalName);
+  if (!detected || !isAcceptedEvidenceType(detected.mime)) throw new EvidenceError('type', originalName);
+  const mediaType = detected.mime;
+  const result: InspectedEvidence = {
+    mediaType,
+    sizeBytes: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  if (!IMAGE_EVIDENCE_TYPES.includes(mediaType)) return result;
+  if (findPolyglotMarker(bytes) !== null) throw new EvidenceError('polyglot', originalName);
+  let size: { width: number; height: number } | undefined;
+  try {
+    const meta = await sharp(asBuffer(bytes), { limitInputPixels: false }).metadata();
+    size = meta.autoOrient;
+  } catch {
+    if (!HEIF_TYPES.includes(mediaType)) throw new EvidenceError('corrupt', originalName);
+  }
+  if (size) {
+    if (size.width * size.height > EVIDENCE_LIMITS.maxPixels) throw new EvidenceError('pixels', originalName);
+    result.width = size.width;
+    result.height = size.height;
+  }
+  return result;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`preview timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The preview of an inspected file (see EvidencePreview). Images are decoded with sharp (at most
+ * 40,000,000 input pixels), rotated upright from EXIF, shrunk to at most 2000 px on the long side
+ * (never enlarged) and re-encoded to JPEG (quality 85) without metadata; decoding stops after 10 s.
+ * HEIC/HEIF that cannot be decoded (or times out) → `unsupported`; PDF/MP4 → `none`. Throws
+ * EvidenceError `pixels` (over the pixel limit) or `corrupt` (undecodable or timed out) for other
+ * images; `originalName` only names the file in that error.
+ */
+export async function makePreview(bytes: Uint8Array, mediaType: string, originalName = ''): Promise<EvidencePreview> {
+  if (!(IMAGE_EVIDENCE_TYPES as readonly string[]).includes(mediaType)) return { status: 'none' };
+  const seconds = Math.ceil(EVIDENCE_LIMITS.previewTimeoutMs / 1000);
+  try {
+    const work = sharp(asBuffer(bytes), { limitInputPixels: EVIDENCE_LIMITS.maxPixels, failOn: 'error' })
+      .timeout({ seconds })
+      .rotate()
+      .resize({ width: EVIDENCE_LIMITS.previewMaxSide, height: EVIDENCE_LIMITS.previewMaxSide, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 85, mozjpeg: true })
+      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await withTimeout(work, EVIDENCE_LIMITS.previewTimeoutMs + 1000);
+    return { status: 'ready', bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), mediaType: 'image/jpeg', width: info.width, height: info.height };
+  } catch (e) {
+    if (HEIF_TYPES.includes(mediaType)) return { status: 'unsupported' };
+    throw new EvidenceError(isPixelLimitError(e) ? 'pixels' : 'corrupt', originalName);
+  }
+}
+
+async function writeSealed(dir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
+  const storageName = `${randomBytes(16).toString('hex')}.bin`;
+  const file = path.join(dir, storageName);
+  const sealed = Buffer.from(seal(dataKey, asBuffer(plaintext)), 'base64');
+  // 'wx': never overwrite; the path is recorded before writing so a half-written file is removed too
+  written.push(file);
+  await writeFile(file, sealed, { mode: 0o600, flag: 'wx' });
+  return storageName;
+}
+
+/**
+ * Validates and stores a tip's evidence files, sealed with the tip's 32-byte `dataKey`. All files
+ * are checked first (`tooMany` over 10 files, then `inspectEvidence` on each), so an EvidenceError
+ * there leaves nothing written. Then, file by file, the preview is made and the original and
+ * preview are sealed and written to `<dataDir>/evidence/<32 hex>.bin` (folder created 0700, files
+ * 0600). On any failure (a corrupt image, a full disk…) every file written by this call is deleted
+ * and the error is rethrown. Returns one row per file, in order (`position` from 0).
+ */
+export async function storeEvidence(dataDir: string, dataKey: Buffer, files: EvidenceUpload[]): Promise<StoredEvidence[]> {
+  if (tooManyEvidenceFiles(files.length)) throw new EvidenceError('tooMany');
+  const inspected: InspectedEvidence[] = [];
+  for (const file of files) inspected.push(await inspectEvidence(file.bytes, file.originalName));
+  if (files.length === 0) return [];
+  const dir = evidenceDir(dataDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  const written: string[] = [];
+  const rows: StoredEvidence[] = [];
+  try {
+    for (const [position, file] of files.entries()) {
+      const info = inspected[position];
+      if (!info) throw new Error('internal: inspected file missing');
+      const preview = await makePreview(file.bytes, info.mediaType, file.originalName);
+      const first = written.length;
+      const storageName = await writeSealed(dir, dataKey, file.bytes, written);
+      const previewStorageName = preview.status === 'ready' && preview.bytes ? await writeSealed(dir, dataKey, preview.bytes, written) : null;
+      rows.push({
+        position,
+        originalName: safeDisplayName(file.originalName),
+        mediaType: info.mediaType,
+        sizeBytes: info.sizeBytes,
+        sha256: info.sha256,
+        storageName,
+        previewStorageName,
+        previewMediaType: previewStorageName ? (preview.mediaType ?? null) : null,
+        previewStatus: preview.status,
+        width: info.width ?? null,
+        height: info.height ?? null,
+        paths: written.slice(first),
+      });
+    }
+  } catch (e) {
+    await removeStoredFiles(written);
+    throw e;
+  }
+  return rows;
+}
+
+/** `<dataDir>/evidence`, where sealed evidence files live. */
+export function evidenceDir(dataDir: string): string {
+  return path.join(dataDir, 'evidence');
+}
+
+/**
+ * Deletes the given files (absolute paths from `StoredEvidence.paths`); missing files are fine.
+ * Never throws: a file that cannot be deleted is skipped (its name is random and unreferenced).
+ */
+export async function removeStoredFiles(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
+}
+
+/**
+ * Reads and opens one stored file (original or preview) by its generated `storageName`
+ * (`<32 hex>.bin`; anything else throws Error, so no path from outside is ever followed). Throws
+ * EnvelopeError when the key is wrong or the file was altered, and the fs error when it is missing.
+ */
+export async function readStoredEvidence(dataDir: string, dataKey: Buffer, storageName: string): Promise<Buffer> {
+  if (!STORAGE_NAME.test(storageName)) throw new Error('invalid evidence storage name');
+  const sealed = await readFile(path.join(evidenceDir(dataDir), storageName));
+  return open(dataKey, sealed.toString('base64'));
+}
