@@ -8,7 +8,9 @@ export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   server: { host: '127.0.0.1', port: 4321 },
-  security: { checkOrigin: true },
+  // tip evidence: up to 10 files of 20 MB (src/features/tips/evidence.ts) plus the form fields;
+  // a larger body is refused with 413 before it is read
+  security: { checkOrigin: true, actionBodySizeLimit: 10 * 20 * 1024 * 1024 + 1024 * 1024 },
   devToolbar: { enabled: false },
   env: {
     schema: {

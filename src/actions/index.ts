@@ -10,6 +10,7 @@ import { loadKek } from '../features/tips/envelope.server.ts';
 import { tipFormSchema, trackSchema } from '../features/tips/tip.ts';
 import { submitTip, trackTip } from '../features/tips/tips.server.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
+import { EvidenceError } from '../features/tips/evidence.ts';
 import { clearTrackFailures, clientKey, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
@@ -45,7 +46,13 @@ export const server = {
             throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交过于频繁：同一网络每小时最多提交${config.TIP_RATE_LIMIT}份举报，请约${Math.ceil(limit.retryAfterSec / 60)}分钟后再试。您填写的内容已保留。` });
           }
         }
-        return submitTip(getDb(), kek, input);
+        const files = await Promise.all((input.evidence ?? []).map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name })));
+        try {
+          return await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files });
+        } catch (e) {
+          if (e instanceof EvidenceError) throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
+          throw e;
+        }
       },
     }),
     /** Looks a tip up by receipt no. and access code. */

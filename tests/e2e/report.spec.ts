@@ -2,6 +2,7 @@
  * The tip-off form and tracking, with and without JavaScript (both projects). Every form is posted
  * from the page: Astro's checkOrigin answers 403 to a bare cross-origin POST.
  */
+import sharp from 'sharp';
 import { expect, test, type Page } from '@playwright/test';
 
 const submit = (page: Page) => page.getByRole('button', { name: '提交举报' });
@@ -98,4 +99,24 @@ test('an empty tracking form asks for both values in Chinese', async ({ page }) 
   await expect(page.getByLabel('受理编号')).toHaveAccessibleDescription('受理编号应为16位数字');
   await expect(page.getByLabel('查询码')).toHaveAccessibleDescription('查询码应为10位字母和数字');
   await expect(page.getByTestId('tip-status')).toHaveCount(0);
+});
+
+test('a photo is accepted as evidence; an SVG is refused with its name and the text is kept', async ({ page }) => {
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } }).png().toBuffer();
+  await page.goto('/report');
+  await fillValid(page, '桥头无名豆腐作坊');
+  await page.getByLabel(/^证据/u).setInputFiles([{ name: '现场照片.png', mimeType: 'image/png', buffer: png }]);
+  await submit(page).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('举报已提交');
+
+  await page.goto('/report');
+  await fillValid(page, '桥头无名豆腐作坊二');
+  const typed = await description(page).inputValue();
+  await page.getByLabel(/^证据/u).setInputFiles([
+    { name: '图.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
+  ]);
+  await submit(page).click();
+  await expect(page.getByRole('alert').first()).toContainText('图.svg');
+  await expect(description(page)).toHaveValue(typed);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('有奖举报');
 });

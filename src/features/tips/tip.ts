@@ -5,6 +5,7 @@
 import { z } from '../../lib/zod.ts';
 import { addYears, isDay, todayInShanghai } from '../../lib/dates.ts';
 import { idNumberProblem, normalizeIdNumber } from './id-number.ts';
+import { EVIDENCE_LIMITS } from './evidence.ts';
 
 /** Violation categories of the form (DESIGN.md "Tip-offs"). */
 export const tipCategories = ['nonFoodSubstances', 'additiveAbuse', 'unlicensed', 'hygiene', 'fakeInferior', 'labelling', 'other'] as const;
@@ -109,6 +110,15 @@ export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
         .string()
         .nullish()
         .transform((v) => (v ? normalizeIdNumber(v) : '')),
+      /** evidence files; an empty file part (no file chosen) is dropped. Checked on the server (evidence.server.ts). */
+      // `.optional()` outermost and the array innermost: Astro's form parser then reads every file
+      // of the field (getAll) instead of the first
+      evidence: z
+        .array(z.instanceof(File))
+        .transform((files) => files.filter((f) => f.size > 0 || f.name !== ''))
+        .refine((files) => files.length <= EVIDENCE_LIMITS.maxFiles, `最多上传${EVIDENCE_LIMITS.maxFiles}个证据文件`)
+        .refine((files) => files.every((f) => f.size <= EVIDENCE_LIMITS.maxBytes), `每个证据文件不能超过${EVIDENCE_LIMITS.maxBytes / 1024 / 1024} MB`)
+        .optional(),
     })
     .superRefine((v, ctx) => {
       if (v.reporterMode !== 'realName') return;

@@ -4,12 +4,13 @@
  * argon2id hash is stored. The reporter's identity is encrypted (./envelope.server.ts); no IP
  * address is stored.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { parties, tipEvents, tips } from '../../db/schema.ts';
-import { encryptForTip, type Kek } from './envelope.server.ts';
+import { parties, tipEvents, tipEvidence, tips } from '../../db/schema.ts';
+import { seal, type Kek } from './envelope.server.ts';
+import { removeStoredFiles, storeEvidence, type EvidenceUpload } from './evidence.server.ts';
 import { ACCESS_CODE_ALPHABET, normalizeMobile, type TipForm } from './tip.ts';
 import { tipClocks, type TipClocks } from './clocks.ts';
 import { findDuplicateTip } from './abuse.server.ts';
@@ -38,58 +39,82 @@ function newAccessCode(): string {
  * day is stored and flagged (`duplicateOfTipId`) for staff. Throws on database failure; nothing is
  * stored then.
  */
-export async function submitTip(db: Db, kek: Kek, form: TipForm, now = new Date()): Promise<SubmitResult> {
+export async function submitTip(
+  db: Db,
+  kek: Kek,
+  form: TipForm,
+  now = new Date(),
+  evidence: { dataDir: string; files: EvidenceUpload[] } | null = null,
+): Promise<SubmitResult> {
   const existing = db.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
   if (existing) return { kind: 'duplicate', receiptNo: existing.receiptNo };
   const accessCode = newAccessCode();
   const accessCodeHash = await hash(accessCode, ARGON2);
-  const identity =
-    form.reporterMode === 'realName'
-      ? encryptForTip(kek, { name: form.reporterName, mobile: normalizeMobile(form.mobile), idNumber: form.claimReward ? form.idNumber : null, claimReward: form.claimReward })
-      : null;
+  const files = evidence?.files ?? [];
+  // one data key per tip seals its identity and its evidence; the KEK wraps it
+  const needsKey = form.reporterMode === 'realName' || files.length > 0;
+  const dataKey = needsKey ? randomBytes(32) : null;
+  const identityJson = { name: form.reporterName, mobile: normalizeMobile(form.mobile), idNumber: form.claimReward ? form.idNumber : null, claimReward: form.claimReward };
+  const reporterCiphertext = dataKey && form.reporterMode === 'realName' ? seal(dataKey, Buffer.from(JSON.stringify(identityJson), 'utf8')) : null;
+  const wrappedDataKey = dataKey ? seal(kek.key, dataKey) : null;
   const party = form.workshopId ? db.select().from(parties).where(eq(parties.id, form.workshopId)).get() : undefined;
   const duplicateOfTipId = findDuplicateTip(db, { partyId: party?.id ?? null, subjectName: form.subjectName, description: form.description }, now);
   const at = now.toISOString();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const receiptNo = newReceiptNo();
-    try {
-      const result = db.transaction((tx): SubmitResult => {
-        const dup = tx.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
-        if (dup) return { kind: 'duplicate', receiptNo: dup.receiptNo };
-        const row = tx
-          .insert(tips)
-          .values({
-            receiptNo,
-            accessCodeHash,
-            submissionToken: form.submissionToken,
-            status: 'submitted',
-            partyId: party?.id ?? null,
-            subjectName: form.subjectName,
-            subjectPlace: form.subjectPlace,
-            subjectCountyCode: form.countyCode ?? party?.countyCode ?? null,
-            category: form.category,
-            description: form.description,
-            occurredOn: form.occurredOn,
-            reporterMode: form.reporterMode,
-            reporterCiphertext: identity?.ciphertext ?? null,
-            wrappedDataKey: identity?.wrappedDataKey ?? null,
-            keyId: identity?.keyId ?? null,
-            duplicateOfTipId,
-            submittedAt: at,
-            updatedAt: at,
-          })
-          .returning({ id: tips.id })
-          .get();
-        tx.insert(tipEvents).values({ tipId: row.id, status: 'submitted', at }).run();
-        return { kind: 'created', receiptNo, accessCode, submittedAt: at };
-      });
-      return result;
-    } catch (e) {
-      // a receipt-number collision retries with a new number; anything else is a real failure
-      if (!(e instanceof Error && /UNIQUE constraint failed: tips\.receipt_no/u.test(e.message))) throw e;
+  // files are checked and written (sealed) before the transaction, which cannot await; they are
+  // removed again unless the transaction that references them commits
+  const stored = dataKey && evidence && files.length ? await storeEvidence(evidence.dataDir, dataKey, files) : [];
+  const removeFiles = () => removeStoredFiles(stored.flatMap((f) => f.paths));
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const receiptNo = newReceiptNo();
+      try {
+        const result = db.transaction((tx): SubmitResult => {
+          const dup = tx.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
+          if (dup) return { kind: 'duplicate', receiptNo: dup.receiptNo };
+          const row = tx
+            .insert(tips)
+            .values({
+              receiptNo,
+              accessCodeHash,
+              submissionToken: form.submissionToken,
+              status: 'submitted',
+              partyId: party?.id ?? null,
+              subjectName: form.subjectName,
+              subjectPlace: form.subjectPlace,
+              subjectCountyCode: form.countyCode ?? party?.countyCode ?? null,
+              category: form.category,
+              description: form.description,
+              occurredOn: form.occurredOn,
+              reporterMode: form.reporterMode,
+              reporterCiphertext,
+              wrappedDataKey,
+              keyId: dataKey ? kek.id : null,
+              duplicateOfTipId,
+              submittedAt: at,
+              updatedAt: at,
+            })
+            .returning({ id: tips.id })
+            .get();
+          if (stored.length) {
+            tx.insert(tipEvidence)
+              .values(stored.map(({ paths: _paths, ...f }) => ({ ...f, tipId: row.id, receivedAt: at })))
+              .run();
+          }
+          tx.insert(tipEvents).values({ tipId: row.id, status: 'submitted', at }).run();
+          return { kind: 'created', receiptNo, accessCode, submittedAt: at };
+        });
+        if (result.kind === 'duplicate') await removeFiles();
+        return result;
+      } catch (e) {
+        // a receipt-number collision retries with a new number; anything else is a real failure
+        if (!(e instanceof Error && /UNIQUE constraint failed: tips\.receipt_no/u.test(e.message))) throw e;
+      }
     }
+    throw new Error('could not allocate a receipt number');
+  } catch (e) {
+    await removeFiles();
+    throw e;
   }
-  throw new Error('could not allocate a receipt number');
 }
 
 /** What the reporter sees on /report/track. */
