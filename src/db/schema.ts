@@ -252,6 +252,8 @@ export const tips = sqliteTable(
     keyId: text('key_id'),
     /** a tip filed within a day about the same workshop with near-same text: flagged for staff, not rejected */
     duplicateOfTipId: integer('duplicate_of_tip_id'),
+    /** whether the proof-of-work challenge was solved (the form without JavaScript cannot): staff see it */
+    proofOfWork: integer('proof_of_work', { mode: 'boolean' }).notNull().default(false),
     submittedAt: text('submitted_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -293,6 +295,8 @@ export const tipEvidence = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     tipId: integer('tip_id').notNull().references(() => tips.id),
+    /** set when the file came with a later message from the reporter */
+    messageId: integer('message_id'),
     position: integer('position').notNull(),
     /** the name the reporter's device gave the file: shown as text only */
     originalName: text('original_name').notNull(),
@@ -313,6 +317,25 @@ export const tipEvidence = sqliteTable(
     receivedAt: text('received_at').notNull(),
   },
   (t) => [index('tip_evidence_tip').on(t.tipId), uniqueIndex('tip_evidence_storage').on(t.storageName)],
+);
+
+/**
+ * Messages between the reporter and the handling staff, both ways, shown on /report/track. The
+ * text is sealed under the tip's data key (like the identity); evidence sent later is in
+ * `tipEvidence` with `messageId`.
+ */
+export const tipMessages = sqliteTable(
+  'tip_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tipId: integer('tip_id').notNull().references(() => tips.id),
+    /** reporter or staff */
+    author: text('author', { enum: ['reporter', 'staff'] }).notNull(),
+    /** AES-256-GCM under the tip's data key, base64 */
+    ciphertext: text('ciphertext').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('tip_messages_tip').on(t.tipId)],
 );
 
 /** Status history of a tip; the reporter sees it on /report/track. */
@@ -350,3 +373,4 @@ export type Exposure = typeof exposures.$inferSelect;
 export type NewExposure = typeof exposures.$inferInsert;
 export type Tip = typeof tips.$inferSelect;
 export type TipEvidence = typeof tipEvidence.$inferSelect;
+export type TipMessage = typeof tipMessages.$inferSelect;
