@@ -8,9 +8,11 @@ import { divisions, parties } from '../db/schema.ts';
 import { getConfig, getDb } from '../lib/runtime.server.ts';
 import { loadKek } from '../features/tips/envelope.server.ts';
 import { tipFormSchema, trackSchema } from '../features/tips/tip.ts';
-import { submitTip, trackTip } from '../features/tips/tips.server.ts';
+import { findTipByAccess, submitTip, trackTip, trackViewOf } from '../features/tips/tips.server.ts';
+import { addReporterMessage } from '../features/tips/messages.server.ts';
+import { z } from '../lib/zod.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
-import { EvidenceError } from '../features/tips/evidence.ts';
+import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
 import { clearTrackFailures, clientKey, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
@@ -63,7 +65,8 @@ export const server = {
         const db = getDb();
         const locked = trackLockedUntil(db, input.receiptNo);
         if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
-        const view = await trackTip(db, input.receiptNo, input.accessCode);
+        const config = getConfig();
+        const view = await trackTip(db, input.receiptNo, input.accessCode, loadKek(config.TIP_KEK, config.dataDir));
         if (!view) {
           const failure = recordTrackFailure(db, input.receiptNo);
           if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
@@ -72,6 +75,53 @@ export const server = {
         }
         clearTrackFailures(db, input.receiptNo);
         return view;
+      },
+    }),
+    /**
+     * Adds information (text and evidence files) from the reporter to a tip, checked by receipt no.
+     * and access code like `track` (same lock and slowdown). Returns the refreshed view; a bad text
+     * or refused files come back as `problem` with the view, so the page can show the field error.
+     */
+    message: defineAction({
+      accept: 'form',
+      input: trackSchema.extend({
+        // checked in the handler, after the access code, so that the view can be shown with the error
+        text: z.string().nullish().transform((v) => (v ?? '').slice(0, 20_000)),
+        // `.optional()` outermost so that Astro's form parser reads every file of the field
+        evidence: z
+          .array(z.instanceof(File))
+          .transform((files) => files.filter((f) => f.size > 0 || f.name !== ''))
+          .optional(),
+      }),
+      handler: async (input) => {
+        const config = getConfig();
+        const db = getDb();
+        const kek = loadKek(config.TIP_KEK, config.dataDir);
+        const locked = trackLockedUntil(db, input.receiptNo);
+        if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
+        const uploads = input.evidence ?? [];
+        const tooBig = uploads.find((f) => f.size > EVIDENCE_LIMITS.maxBytes);
+        const refusedFiles = tooBig ? new EvidenceError('tooLarge', tooBig.name).message : uploads.length > EVIDENCE_LIMITS.maxFiles ? new EvidenceError('tooMany').message : null;
+        // files refused before reading them: the code is still checked (and a failure recorded), nothing is stored
+        const result = refusedFiles
+          ? await findTipByAccess(db, input.receiptNo, input.accessCode).then((tip) => tip && { kind: 'refused' as const, tip, field: 'evidence' as const, message: refusedFiles })
+          : await addReporterMessage(db, kek, {
+              receiptNo: input.receiptNo,
+              accessCode: input.accessCode,
+              text: input.text,
+              files: await Promise.all(uploads.map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name }))),
+              dataDir: config.dataDir,
+            });
+        if (!result) {
+          const failure = recordTrackFailure(db, input.receiptNo);
+          if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+          if (failure.lockedUntil) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(failure.lockedUntil) });
+          throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
+        }
+        clearTrackFailures(db, input.receiptNo);
+        const view = await trackViewOf(db, result.tip, kek);
+        if (result.kind === 'refused') return { view, problem: { field: result.field, message: result.message } };
+        return { view, problem: null };
       },
     }),
   },

@@ -120,3 +120,43 @@ test('a photo is accepted as evidence; an SVG is refused with its name and the t
   await expect(description(page)).toHaveValue(typed);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('有奖举报');
 });
+
+test('after tracking, the reporter adds information and a file, and sees the message listed', async ({ page }) => {
+  await page.goto('/report');
+  await fillValid(page, '河边无名腐竹作坊');
+  await submit(page).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('举报已提交');
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())?.trim() ?? '';
+  const accessCode = (await page.getByTestId('access-code').textContent())?.trim() ?? '';
+
+  await page.goto('/report/track');
+  await page.getByLabel('受理编号').fill(receiptNo);
+  await page.getByLabel('查询码').fill(accessCode);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByTestId('tip-status')).toHaveText('已提交');
+  await expect(page.getByRole('main')).toContainText('暂无补充信息或回复。');
+
+  // an empty message: a Chinese field error, the tip still shown
+  await page.getByRole('button', { name: '提交补充' }).click();
+  await expect(page.getByLabel(/^补充内容/u)).toHaveAccessibleDescription('请填写补充内容');
+  await expect(page.getByTestId('tip-status')).toHaveText('已提交');
+  expect(page.url()).not.toContain(accessCode.replace('-', ''));
+
+  const text = '又看到他们凌晨往泡发池里倒白色粉末，\n拍了照片。';
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#39c' } }).png().toBuffer();
+  await page.getByLabel(/^补充内容/u).fill(text);
+  // a refused file: its error names it, the typed text is kept, nothing is listed
+  await page.getByLabel(/^补充证据/u).setInputFiles([{ name: '图.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>') }]);
+  await page.getByRole('button', { name: '提交补充' }).click();
+  await expect(page.getByLabel(/^补充证据/u)).toHaveAccessibleDescription(/图\.svg/u);
+  await expect(page.getByLabel(/^补充内容/u)).toHaveValue(text);
+  await expect(page.getByTestId('tip-messages')).toHaveCount(0);
+  await page.getByLabel(/^补充证据/u).setInputFiles([{ name: '凌晨.png', mimeType: 'image/png', buffer: png }]);
+  await page.getByRole('button', { name: '提交补充' }).click();
+  await expect(page.getByTestId('message-sent')).toHaveText('补充信息已提交。');
+  const messages = page.getByTestId('tip-messages');
+  await expect(messages).toContainText('举报人');
+  await expect(messages).toContainText('又看到他们凌晨往泡发池里倒白色粉末');
+  await expect(messages).toContainText('凌晨.png');
+  expect(page.url()).not.toContain(accessCode.replace('-', ''));
+});

@@ -133,12 +133,12 @@ describe('submitTip', () => {
 describe('trackTip', () => {
   it('shows the status with the right access code and nothing with a wrong one', async () => {
     const r = created(await submitTip(db, kek, form()));
-    const view = await trackTip(db, r.receiptNo, r.accessCode);
+    const view = await trackTip(db, r.receiptNo, r.accessCode, kek);
     expect(view).toMatchObject({ receiptNo: r.receiptNo, status: 'submitted', subjectName: '测试米粉加工坊', submittedAt: r.submittedAt });
     expect(view?.events).toEqual([{ status: 'submitted', at: r.submittedAt, note: null }]);
     const wrong = [...r.accessCode].map((c) => (c === 'A' ? 'B' : 'A')).join('');
-    expect(await trackTip(db, r.receiptNo, wrong)).toBeNull();
-    expect(await trackTip(db, '1234567890123456', r.accessCode)).toBeNull();
+    expect(await trackTip(db, r.receiptNo, wrong, kek)).toBeNull();
+    expect(await trackTip(db, '1234567890123456', r.accessCode, kek)).toBeNull();
   });
 });
 

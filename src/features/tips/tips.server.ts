@@ -6,10 +6,11 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { parties, tipEvents, tipEvidence, tips } from '../../db/schema.ts';
+import { parties, tipEvents, tipEvidence, tipMessages, tips, type Tip } from '../../db/schema.ts';
 import { seal, type Kek } from './envelope.server.ts';
+import { listMessages, type MessageView } from './messages.server.ts';
 import { removeStoredFiles, storeEvidence, type EvidenceUpload } from './evidence.server.ts';
 import { ACCESS_CODE_ALPHABET, normalizeMobile, type TipForm } from './tip.ts';
 import { tipClocks, type TipClocks } from './clocks.ts';
@@ -126,18 +127,34 @@ export interface TrackView {
   events: { status: string; at: string; note: string | null }[];
   /** the statutory clocks on `today` (./clocks.ts); the 立案 clock only while undecided */
   clocks: TipClocks;
+  /** messages both ways, decrypted, oldest first (./messages.server.ts) */
+  messages: MessageView[];
+  /** the files filed with the tip itself (not with a later message), as text only */
+  evidence: MessageView['files'];
 }
 
 /**
- * The tip for a receipt no. and access code, or null when either is wrong (the caller shows one
- * generic error, so that receipt numbers cannot be probed). Takes about the same time either way.
+ * The tip for a receipt no. and access code (argon2id verify), or null when either is wrong.
+ * Takes about the same time either way (an unknown receipt no. still hashes once).
  */
-export async function trackTip(db: Db, receiptNo: string, accessCode: string): Promise<TrackView | null> {
+export async function findTipByAccess(db: Db, receiptNo: string, accessCode: string): Promise<Tip | null> {
   const tip = db.select().from(tips).where(eq(tips.receiptNo, receiptNo)).get();
   const ok = tip ? await verify(tip.accessCodeHash, accessCode).catch(() => false) : await hash(accessCode, ARGON2).then(() => false);
-  if (!tip || !ok) return null;
+  return tip && ok ? tip : null;
+}
+
+/** What the reporter sees of `tip` (already verified); `kek` opens the messages. */
+export async function trackViewOf(db: Db, tip: Tip, kek: Kek): Promise<TrackView> {
   const events = db.select().from(tipEvents).where(eq(tipEvents.tipId, tip.id)).orderBy(asc(tipEvents.at), asc(tipEvents.id)).all();
   const opened = events.find((e) => e.status === 'caseOpened');
+  const hasMessages = db.select({ id: tipMessages.id }).from(tipMessages).where(eq(tipMessages.tipId, tip.id)).limit(1).get() !== undefined;
+  const messages = hasMessages ? listMessages(db, kek, tip.id) : [];
+  const evidence = db
+    .select({ originalName: tipEvidence.originalName, mediaType: tipEvidence.mediaType, previewStatus: tipEvidence.previewStatus })
+    .from(tipEvidence)
+    .where(and(eq(tipEvidence.tipId, tip.id), isNull(tipEvidence.messageId)))
+    .orderBy(asc(tipEvidence.position))
+    .all();
   return {
     receiptNo: tip.receiptNo,
     status: tip.status,
@@ -149,5 +166,17 @@ export async function trackTip(db: Db, receiptNo: string, accessCode: string): P
       caseOpenedOn: opened ? todayInShanghai(new Date(opened.at)) : null,
       today: todayInShanghai(),
     }),
+    messages,
+    evidence,
   };
+}
+
+/**
+ * The tip for a receipt no. and access code, or null when either is wrong (the caller shows one
+ * generic error, so that receipt numbers cannot be probed). Takes about the same time either way.
+ * `kek` opens the tip's messages.
+ */
+export async function trackTip(db: Db, receiptNo: string, accessCode: string, kek: Kek): Promise<TrackView | null> {
+  const tip = await findTipByAccess(db, receiptNo, accessCode);
+  return tip ? trackViewOf(db, tip, kek) : null;
 }

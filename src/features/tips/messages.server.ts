@@ -1,0 +1,138 @@
+/**
+ * Messages between the reporter and the handling staff (issue #4 point 6): the reporter adds
+ * information and evidence files to a filed tip from /report/track with the receipt no. and the
+ * access code. The text is sealed under the tip's data key (./envelope.server.ts); an anonymous
+ * tip filed without evidence gets its data key with its first message. Files sent with a message
+ * are `tipEvidence` rows with `messageId`, and count towards the tip's total of 10 files.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, eq, isNull, max } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { tipEvidence, tipMessages, tips, type Tip } from '../../db/schema.ts';
+import { open, seal, type Kek } from './envelope.server.ts';
+import { EVIDENCE_LIMITS, EvidenceError } from './evidence.ts';
+import { removeStoredFiles, storeEvidence, type EvidenceUpload } from './evidence.server.ts';
+import { charLength, stripInvisible } from './tip.ts';
+import { findTipByAccess } from './tips.server.ts';
+
+/** Length limits of a message, in characters (code points). */
+export const MESSAGE_LIMITS = { minChars: 1, maxChars: 2000 } as const;
+
+/** A message as the reporter sees it: decrypted text, files as text only. */
+export interface MessageView {
+  author: 'reporter' | 'staff';
+  text: string;
+  at: string;
+  files: { originalName: string; mediaType: string; previewStatus: 'ready' | 'unsupported' | 'none' }[];
+}
+
+/** The text of a message as stored: NFC, invisible format characters removed, trimmed. */
+export function cleanMessageText(text: string): string {
+  return stripInvisible(text.normalize('NFC')).trim();
+}
+
+/** The Chinese problem with a cleaned message text, or null when it is fine. */
+export function messageTextProblem(cleaned: string): string | null {
+  if (charLength(cleaned) < MESSAGE_LIMITS.minChars) return '请填写补充内容';
+  if (charLength(cleaned) > MESSAGE_LIMITS.maxChars) return `补充内容不能超过${MESSAGE_LIMITS.maxChars}个字`;
+  return null;
+}
+
+/** Files over the tip's total: refused like any other evidence problem, with the count left. */
+export class EvidenceTotalError extends EvidenceError {
+  constructor(existing: number) {
+    super('tooMany');
+    const left = Math.max(0, EVIDENCE_LIMITS.maxFiles - existing);
+    this.message = `每件举报最多 ${EVIDENCE_LIMITS.maxFiles} 个证据文件，已上传 ${existing} 个，本次最多还能上传 ${left} 个，请删减后再提交。`;
+  }
+}
+
+/** What `addReporterMessage` did: `added`, or `refused` with a field and its Chinese message. */
+export type AddMessageResult =
+  | { kind: 'added'; tip: Tip; messageId: number }
+  | { kind: 'refused'; tip: Tip; field: 'text' | 'evidence'; message: string };
+
+function evidenceCount(db: Pick<Db, 'select'>, tipId: number): { count: number; nextPosition: number } {
+  const row = db.select({ n: count(), last: max(tipEvidence.position) }).from(tipEvidence).where(eq(tipEvidence.tipId, tipId)).get();
+  return { count: row?.n ?? 0, nextPosition: row?.last === null || row?.last === undefined ? 0 : row.last + 1 };
+}
+
+/**
+ * Adds a message from the reporter, with optional evidence files. The receipt no. and access code
+ * are checked like `trackTip` (argon2id); a wrong one returns null and stores nothing, so the
+ * caller answers with the same generic error and records a failure. A bad text (1–2000 characters
+ * after removing invisible characters) or refused files (any EvidenceError, or more than 10 files
+ * in all for the tip) return `refused`, storing nothing. Files are checked and written sealed
+ * before the one transaction that inserts the message and its evidence rows (positions after the
+ * tip's existing files), and removed again if it does not commit. Throws on database failure.
+ */
+export async function addReporterMessage(
+  db: Db,
+  kek: Kek,
+  input: { receiptNo: string; accessCode: string; text: string; files: EvidenceUpload[]; dataDir: string; now?: Date },
+): Promise<AddMessageResult | null> {
+  const tip = await findTipByAccess(db, input.receiptNo, input.accessCode);
+  if (!tip) return null;
+  const text = cleanMessageText(input.text);
+  const textProblem = messageTextProblem(text);
+  if (textProblem) return { kind: 'refused', tip, field: 'text', message: textProblem };
+  const existing = evidenceCount(db, tip.id);
+  if (existing.count + input.files.length > EVIDENCE_LIMITS.maxFiles) return { kind: 'refused', tip, field: 'evidence', message: new EvidenceTotalError(existing.count).message };
+
+  // the tip's data key; an anonymous tip filed without evidence gets one now (stored in the transaction)
+  const newKey = tip.wrappedDataKey ? null : randomBytes(32);
+  const dataKey = newKey ?? open(kek.key, tip.wrappedDataKey ?? '');
+  const ciphertext = seal(dataKey, Buffer.from(text, 'utf8'));
+  const at = (input.now ?? new Date()).toISOString();
+  let stored: Awaited<ReturnType<typeof storeEvidence>>;
+  try {
+    stored = input.files.length ? await storeEvidence(input.dataDir, dataKey, input.files) : [];
+  } catch (e) {
+    if (e instanceof EvidenceError) return { kind: 'refused', tip, field: 'evidence', message: e.message };
+    throw e;
+  }
+  try {
+    const messageId = db.transaction((tx) => {
+      if (newKey) {
+        // only if no other message gave the tip a key meanwhile (the files are sealed with this one)
+        const set = tx
+          .update(tips)
+          .set({ wrappedDataKey: seal(kek.key, newKey), keyId: kek.id, updatedAt: at })
+          .where(and(eq(tips.id, tip.id), isNull(tips.wrappedDataKey)))
+          .run();
+        if (set.changes !== 1) throw new Error('the tip got a data key concurrently');
+      }
+      // counted again inside the transaction: another message may have added files meanwhile
+      const now = evidenceCount(tx, tip.id);
+      if (now.count + stored.length > EVIDENCE_LIMITS.maxFiles) throw new EvidenceTotalError(now.count);
+      const row = tx.insert(tipMessages).values({ tipId: tip.id, author: 'reporter', ciphertext, at }).returning({ id: tipMessages.id }).get();
+      if (stored.length) {
+        tx.insert(tipEvidence)
+          .values(stored.map(({ paths: _paths, position, ...f }) => ({ ...f, position: now.nextPosition + position, tipId: tip.id, messageId: row.id, receivedAt: at })))
+          .run();
+      }
+      return row.id;
+    });
+    return { kind: 'added', tip, messageId };
+  } catch (e) {
+    await removeStoredFiles(stored.flatMap((f) => f.paths));
+    if (e instanceof EvidenceTotalError) return { kind: 'refused', tip, field: 'evidence', message: e.message };
+    throw e;
+  }
+}
+
+/** A tip's messages, decrypted, oldest first, each with the files sent with it (as text only). */
+export function listMessages(db: Db, kek: Kek, tipId: number): MessageView[] {
+  const rows = db.select().from(tipMessages).where(eq(tipMessages.tipId, tipId)).orderBy(asc(tipMessages.at), asc(tipMessages.id)).all();
+  if (rows.length === 0) return [];
+  const wrapped = db.select({ wrappedDataKey: tips.wrappedDataKey }).from(tips).where(eq(tips.id, tipId)).get()?.wrappedDataKey;
+  if (!wrapped) throw new Error(`tip ${tipId} has messages but no data key`);
+  const dataKey = open(kek.key, wrapped);
+  const files = db.select().from(tipEvidence).where(eq(tipEvidence.tipId, tipId)).orderBy(asc(tipEvidence.position)).all();
+  return rows.map((m) => ({
+    author: m.author,
+    text: open(dataKey, m.ciphertext).toString('utf8'),
+    at: m.at,
+    files: files.filter((f) => f.messageId === m.id).map((f) => ({ originalName: f.originalName, mediaType: f.mediaType, previewStatus: f.previewStatus })),
+  }));
+}
