@@ -11,7 +11,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvelopeError } from '../../src/features/tips/envelope.server.ts';
-import { EvidenceError, type EvidenceErrorCode } from '../../src/features/tips/evidence.ts';
+import { EVIDENCE_LIMITS, EvidenceError, type EvidenceErrorCode } from '../../src/features/tips/evidence.ts';
 import {
   evidenceDir,
   inspectEvidence,
@@ -161,7 +161,7 @@ describe('storeEvidence', () => {
     expect(rows[2]?.previewStorageName).toBeNull();
     expect(filesIn(dataDir)).toHaveLength(5);
     const preview = await makePreview(png, 'image/png');
-    expect([preview.width, preview.height]).toEqual([2000, 1000]);
+    expect([preview.width, preview.height]).toEqual([EVIDENCE_LIMITS.previewMaxSide, EVIDENCE_LIMITS.previewMaxSide / 2]);
   });
 
   it('refuses SVG, text renamed .jpg, an empty file and a JPEG with an appended ZIP', async () => {

@@ -154,9 +154,12 @@ export async function makePreview(bytes: Uint8Array, mediaType: string, original
       .timeout({ seconds })
       .rotate()
       .resize({ width: EVIDENCE_LIMITS.previewMaxSide, height: EVIDENCE_LIMITS.previewMaxSide, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 85, mozjpeg: true })
+      // plain libjpeg: mozjpeg made each 5 MB photo's preview ~1 s of CPU (tests/bench/tips.ts)
+      .jpeg({ quality: 82, mozjpeg: false })
       .toBuffer({ resolveWithObject: true });
-    const { data, info } = await withTimeout(work, EVIDENCE_LIMITS.previewTimeoutMs + 1000);
+    // sharp's own timeout counts processing time only; this backstop is long enough that waiting
+    // in sharp's queue under load never turns a valid photo into a "corrupt" one
+    const { data, info } = await withTimeout(work, EVIDENCE_LIMITS.previewTimeoutMs * 12);
     return { status: 'ready', bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), mediaType: 'image/jpeg', width: info.width, height: info.height };
   } catch (e) {
     if (HEIF_TYPES.includes(mediaType)) return { status: 'unsupported' };

@@ -16,7 +16,7 @@ export const EVIDENCE_LIMITS = {
   maxFiles: 10,
   maxBytes: 20 * 1024 * 1024,
   maxPixels: 40_000_000,
-  previewMaxSide: 2000,
+  previewMaxSide: 1600,
   previewTimeoutMs: 10_000,
   maxNameChars: 120,
 } as const;
