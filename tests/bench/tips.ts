@@ -334,7 +334,7 @@ async function timeStep(repeats: number, step: () => Promise<unknown>): Promise<
 /**
  * The server's steps for one tip with `photos`, timed in this process one after the other (median
  * of PROBE_REPEATS): argon2id of the access code, `inspectEvidence` (file-type, SHA-256, sharp
- * header), `makePreview` (decode, rotate, resize to 2000 px, mozjpeg) and sealing (AES-GCM + base64).
+ * header), `makePreview` (decode, rotate, resize, re-encode) and sealing (AES-GCM + base64).
  */
 async function stepCosts(photos: Photo[]): Promise<string[]> {
   const key = randomBytes(32);
@@ -373,8 +373,8 @@ async function stepCosts(photos: Photo[]): Promise<string[]> {
   return [
     `argon2id hash (m=19 MiB, t=2, p=1): ${ms(argon)} ms`,
     `inspectEvidence ×${photos.length} (file-type, SHA-256, polyglot scan, sharp header): ${ms(inspectSeq)} ms sequential, ${ms(inspect)} ms in parallel`,
-    `makePreview ×${photos.length} (decode ${PHOTO_WIDTH}×${PHOTO_HEIGHT}, rotate, resize to 2000 px, mozjpeg q85; last preview ${mb(previewBytes)}): ${previews.map(ms).join(' + ')} = ${ms(previewSum)} ms (run one after the other per tip)`,
-    `  for comparison, the first photo's preview with mozjpeg off (same rotate/resize, quality 85): ${ms(plain)} ms against ${ms(previews[0] ?? Number.NaN)} ms`,
+    `makePreview ×${photos.length} (decode ${PHOTO_WIDTH}×${PHOTO_HEIGHT}, rotate, resize to ${EVIDENCE_LIMITS.previewMaxSide} px, JPEG; last preview ${mb(previewBytes)}): ${previews.map(ms).join(' + ')} = ${ms(previewSum)} ms (run one after the other per tip)`,
+    `  for comparison, the first photo's preview re-encoded with libjpeg-turbo defaults at quality 85: ${ms(plain)} ms against ${ms(previews[0] ?? Number.NaN)} ms`,
     `seal ×${photos.length} originals (AES-256-GCM + base64 round trip): ${ms(sealOne)} ms`,
     `multipart encode + parse of the 3 photos (undici FormData, as Astro reads request.formData()): ${ms(multipart)} ms`,
     `sum of the CPU-bound steps of one tip ≈ ${ms(argon + inspectSeq + previewSum + sealOne + multipart)} ms; ${CONCURRENCY} at once on ${os.cpus().length} CPUs ≈ ${ms(((argon + inspectSeq + previewSum + sealOne + multipart) * CONCURRENCY) / Math.max(1, os.cpus().length))} ms of wall time if they share the CPUs perfectly`,
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
   lines.push(`TARGET no errors: ${errors.length === 0 ? 'PASS' : 'MISS'} (${errors.length} errors)`);
   lines.push('');
   lines.push('where the time goes:');
-  lines.push(`  a preview is made within ${EVIDENCE_LIMITS.previewTimeoutMs / 1000} s of being asked for (queue wait included), else the photo is refused as corrupt (HTTP 400)`);
+  lines.push(`  a preview gives up after ${EVIDENCE_LIMITS.previewTimeoutMs / 1000} s of sharp's own processing time (queue wait not counted), the photo then refused as corrupt (HTTP 400)`);
   lines.push(`  one submission alone (no other load), median of ${alone.length}: ${ms(median(alone))} ms`);
   lines.push(`  server steps for one tip, timed in the bench process (median of ${PROBE_REPEATS}):`);
   for (const s of steps) lines.push(`    ${s}`);
