@@ -13,7 +13,7 @@ import { addReporterMessage } from '../features/tips/messages.server.ts';
 import { z } from '../lib/zod.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
-import { clearTrackFailures, clientKey, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
+import { clearTrackFailures, clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
 function clientAddressOf(context: { clientAddress: string }): string | null {
@@ -42,15 +42,19 @@ export const server = {
         const config = getConfig();
         const kek = loadKek(config.TIP_KEK, config.dataDir);
         const address = clientAddressOf(context);
-        if (address) {
-          const limit = takeRateLimit(getDb(), clientKey(kek, 'tip', address), config.TIP_RATE_LIMIT, TIP_RATE_LIMIT.windowMs);
+        const limitKey = address ? clientKey(kek, 'tip', address) : null;
+        if (limitKey) {
+          const limit = peekRateLimit(getDb(), limitKey, config.TIP_RATE_LIMIT, TIP_RATE_LIMIT.windowMs);
           if (!limit.allowed) {
             throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交过于频繁：同一网络每小时最多提交${config.TIP_RATE_LIMIT}份举报，请约${Math.ceil(limit.retryAfterSec / 60)}分钟后再试。您填写的内容已保留。` });
           }
         }
         const files = await Promise.all((input.evidence ?? []).map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name })));
         try {
-          return await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files });
+          const result = await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files });
+          // only a stored tip uses up the hour
+          if (limitKey && result.kind === 'created') takeRateLimit(getDb(), limitKey, Number.MAX_SAFE_INTEGER, TIP_RATE_LIMIT.windowMs);
+          return result;
         } catch (e) {
           if (e instanceof EvidenceError) throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
           throw e;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rateLimits, tips } from '../../src/db/schema.ts';
-import { clientKey, recordTrackFailure, takeRateLimit, trackLockedUntil, clearTrackFailures } from '../../src/features/tips/abuse.server.ts';
+import { clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil, clearTrackFailures } from '../../src/features/tips/abuse.server.ts';
 import { loadKek } from '../../src/features/tips/envelope.server.ts';
 import { tipFormSchema } from '../../src/features/tips/tip.ts';
 import { submitTip } from '../../src/features/tips/tips.server.ts';
@@ -29,6 +29,19 @@ describe('the tip rate limit', () => {
     expect(takeRateLimit(db, clientKey(kek, 'tip', '203.0.113.8'), 10, 3_600_000, now).allowed).toBe(true);
     expect(takeRateLimit(db, key, 10, 3_600_000, new Date(now.getTime() + 3_600_001)).allowed).toBe(true);
     expect(JSON.stringify(db.select().from(rateLimits).all())).not.toContain('203.0.113');
+  });
+});
+
+describe('checking the limit', () => {
+  it('does not count a use: only stored tips use up the hour', () => {
+    const db = freshDb();
+    const key = clientKey(kek, 'tip', '203.0.113.9');
+    const now = new Date('2026-11-29T02:00:00Z');
+    for (let i = 0; i < 20; i++) expect(peekRateLimit(db, key, 2, 3_600_000, now).allowed).toBe(true);
+    takeRateLimit(db, key, Number.MAX_SAFE_INTEGER, 3_600_000, now);
+    takeRateLimit(db, key, Number.MAX_SAFE_INTEGER, 3_600_000, now);
+    expect(peekRateLimit(db, key, 2, 3_600_000, new Date(now.getTime() + 1000))).toEqual({ allowed: false, retryAfterSec: 3599 });
+    expect(peekRateLimit(db, key, 2, 3_600_000, new Date(now.getTime() + 3_600_000)).allowed).toBe(true);
   });
 });
 

@@ -35,6 +35,19 @@ export function takeRateLimit(db: Db, key: string, limit: number, windowMs: numb
   });
 }
 
+/**
+ * Whether `key` has used up its `limit` in the current window, without counting a use: a
+ * submission is checked first and counted (`takeRateLimit`) only once it is stored, so a tip
+ * refused for a bad file does not use up the reporter's hour.
+ */
+export function peekRateLimit(db: Db, key: string, limit: number, windowMs: number, now = new Date()): { allowed: boolean; retryAfterSec: number } {
+  const row = db.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
+  if (!row) return { allowed: true, retryAfterSec: 0 };
+  const ends = Date.parse(row.windowStart) + windowMs;
+  if (ends <= now.getTime() || row.count < limit) return { allowed: true, retryAfterSec: 0 };
+  return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) };
+}
+
 /** Whether look-ups of `receiptNo` are locked now; returns the end of the lock (ISO) or null. */
 export function trackLockedUntil(db: Db, receiptNo: string, now = new Date()): string | null {
   const row = db.select().from(trackAttempts).where(eq(trackAttempts.receiptNo, receiptNo)).get();

@@ -5,7 +5,7 @@
 import { z } from '../../lib/zod.ts';
 import { addYears, isDay, todayInShanghai } from '../../lib/dates.ts';
 import { idNumberProblem, normalizeIdNumber } from './id-number.ts';
-import { EVIDENCE_LIMITS } from './evidence.ts';
+import { EVIDENCE_LIMITS, safeDisplayName } from './evidence.ts';
 
 /** Violation categories of the form (DESIGN.md "Tip-offs"). */
 export const tipCategories = ['nonFoodSubstances', 'additiveAbuse', 'unlicensed', 'hygiene', 'fakeInferior', 'labelling', 'other'] as const;
@@ -116,8 +116,13 @@ export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
       evidence: z
         .array(z.instanceof(File))
         .transform((files) => files.filter((f) => f.size > 0 || f.name !== ''))
-        .refine((files) => files.length <= EVIDENCE_LIMITS.maxFiles, `最多上传${EVIDENCE_LIMITS.maxFiles}个证据文件`)
-        .refine((files) => files.every((f) => f.size <= EVIDENCE_LIMITS.maxBytes), `每个证据文件不能超过${EVIDENCE_LIMITS.maxBytes / 1024 / 1024} MB`)
+        .superRefine((files, ctx) => {
+          if (files.length > EVIDENCE_LIMITS.maxFiles) ctx.addIssue({ code: 'custom', message: `最多上传${EVIDENCE_LIMITS.maxFiles}个证据文件，您选择了${files.length}个` });
+        })
+        .superRefine((files, ctx) => {
+          const big = files.find((f) => f.size > EVIDENCE_LIMITS.maxBytes);
+          if (big) ctx.addIssue({ code: 'custom', message: `文件“${safeDisplayName(big.name)}”超过${EVIDENCE_LIMITS.maxBytes / 1024 / 1024} MB，请压缩或换一个文件` });
+        })
         .optional(),
     })
     .superRefine((v, ctx) => {
@@ -176,7 +181,7 @@ export const trackSchema = z.object({
   }),
   accessCode: z.string().nullable().transform((v, ctx) => {
     const n = normalizeAccessCode((v ?? '').slice(0, 100));
-    if (!n) ctx.addIssue({ code: 'custom', message: '查询码应为10位字母和数字' });
+    if (!n) ctx.addIssue({ code: 'custom', message: '查询码为10位，由大写字母和数字组成，不含容易混淆的 0、1、I、L、O' });
     return n ?? '';
   }),
 });
