@@ -97,7 +97,7 @@ test('an empty tracking form asks for both values in Chinese', async ({ page }) 
   await page.goto('/report/track');
   await page.getByRole('button', { name: '查询', exact: true }).click();
   await expect(page.getByLabel('受理编号')).toHaveAccessibleDescription('受理编号应为16位数字');
-  await expect(page.getByLabel('查询码')).toHaveAccessibleDescription('查询码应为10位字母和数字');
+  await expect(page.getByLabel('查询码')).toHaveAccessibleDescription('查询码为10位，由字母和数字组成，不含容易混淆的 0、1、I、L、O');
   await expect(page.getByTestId('tip-status')).toHaveCount(0);
 });
 

@@ -181,7 +181,7 @@ export const trackSchema = z.object({
   }),
   accessCode: z.string().nullable().transform((v, ctx) => {
     const n = normalizeAccessCode((v ?? '').slice(0, 100));
-    if (!n) ctx.addIssue({ code: 'custom', message: '查询码为10位，由大写字母和数字组成，不含容易混淆的 0、1、I、L、O' });
+    if (!n) ctx.addIssue({ code: 'custom', message: '查询码为10位，由字母和数字组成，不含容易混淆的 0、1、I、L、O' });
     return n ?? '';
   }),
 });
