@@ -8,6 +8,7 @@ interface Suggestion {
   nameHtml: string;
   status: string;
   kind: string;
+  countyCode: string | null;
   countyName: string | null;
   demo: boolean;
   url: string;
@@ -27,18 +28,26 @@ function markRuns(escaped: string): { text: string; marked: boolean }[] {
 }
 
 /**
- * Search suggestions as you type, around a working server-rendered search form.
+ * Search suggestions as you type, around a working server-rendered input.
  *
- * @summary Enhances `<form><input type=search></form>` into an ARIA combobox with a listbox of
- * workshops (name with highlights, verdict badge). Debounced (250 ms); a newer keystroke aborts the
- * older request. Arrow keys move, Enter opens the active workshop (or submits the form), Escape
- * closes. Without JavaScript the form submits to /search as usual.
- * @slot - the search form (light DOM; the list is rendered after it)
+ * @summary Enhances an input (`input-selector`, default the `type=search` one) into an ARIA
+ * combobox with a listbox of workshops (name with highlights, verdict badge). Debounced (250 ms); a
+ * newer keystroke aborts the older request. Arrow keys move, Escape closes. In `navigate` mode
+ * (default) Enter or a click opens the workshop; without JavaScript the form submits to /search.
+ * In `pick` mode (the tip form) choosing a workshop fills the input with its name, the hidden field
+ * `picked-field` with its id and the select `county-field` with its county; typing again unlinks it.
+ * @slot - the form or field (light DOM; the list is rendered after it)
  * @event fx-suggestions - after suggestions arrive; `detail: { count: number }`
+ * @event fx-pick - in pick mode, after a workshop is chosen; `detail: { id: number; name: string }`
  */
 export class FxSearchBox extends LitElement {
   static override properties = {
     endpoint: { type: String },
+    mode: { type: String },
+    inputSelector: { type: String, attribute: 'input-selector' },
+    pickedField: { type: String, attribute: 'picked-field' },
+    countyField: { type: String, attribute: 'county-field' },
+    _picked: { state: true },
     labelEmpty: { type: String, attribute: 'label-empty' },
     labelLoading: { type: String, attribute: 'label-loading' },
     _items: { state: true },
@@ -48,6 +57,11 @@ export class FxSearchBox extends LitElement {
   };
 
   declare endpoint: string;
+  declare mode: 'navigate' | 'pick';
+  declare inputSelector: string;
+  declare pickedField: string;
+  declare countyField: string;
+  declare _picked: Suggestion | null;
   declare labelEmpty: string;
   declare labelLoading: string;
   declare _items: Suggestion[];
@@ -64,6 +78,11 @@ export class FxSearchBox extends LitElement {
   constructor() {
     super();
     this.endpoint = '/api/v1/search';
+    this.mode = 'navigate';
+    this.inputSelector = 'input[type="search"]';
+    this.pickedField = '';
+    this.countyField = '';
+    this._picked = null;
     this.labelEmpty = t.search.noSuggestions;
     this.labelLoading = t.search.loading;
     this._items = [];
@@ -79,7 +98,7 @@ export class FxSearchBox extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const input = this.querySelector<HTMLInputElement>('input[type="search"]');
+    const input = this.querySelector<HTMLInputElement>(this.getAttribute('input-selector') ?? this.inputSelector);
     if (!input) return;
     this._input = input;
     input.setAttribute('role', 'combobox');
@@ -111,6 +130,8 @@ export class FxSearchBox extends LitElement {
 
   private _onInput = (): void => {
     clearTimeout(this._timer);
+    // any typing in pick mode makes the name free text again, also after a server round trip
+    if (this.mode === 'pick') this._unpick();
     const q = this._input?.value.trim() ?? '';
     if (!q) {
       this._abort?.abort();
@@ -158,7 +179,7 @@ export class FxSearchBox extends LitElement {
       const item = this._items[this._active];
       if (item) {
         e.preventDefault();
-        window.location.assign(item.url);
+        this._choose(item);
       }
     } else if (e.key === 'Escape') {
       // an open list only closes: the browser's own Escape would also clear a type=search field
@@ -168,6 +189,31 @@ export class FxSearchBox extends LitElement {
     }
   };
 
+  /** Opens the workshop (navigate mode) or links it to the form (pick mode). */
+  private _choose(item: Suggestion): void {
+    if (this.mode !== 'pick') {
+      window.location.assign(item.url);
+      return;
+    }
+    const byId = (id: string) => (id ? document.getElementById(id) : null);
+    if (this._input) this._input.value = item.name;
+    const hidden = byId(this.pickedField);
+    if (hidden instanceof HTMLInputElement) hidden.value = String(item.id);
+    const county = byId(this.countyField);
+    if (county instanceof HTMLSelectElement && item.countyCode) county.value = item.countyCode;
+    this._picked = item;
+    this._open = false;
+    this._active = -1;
+    this.dispatchEvent(new CustomEvent('fx-pick', { detail: { id: item.id, name: item.name }, bubbles: true }));
+  }
+
+  /** Forgets the linked workshop: the name typed is then free text. */
+  private _unpick(): void {
+    const hidden = this.pickedField ? document.getElementById(this.pickedField) : null;
+    if (hidden instanceof HTMLInputElement) hidden.value = '';
+    this._picked = null;
+  }
+
   private _onBlur = (): void => {
     // let a click on an option land before the list closes
     setTimeout(() => {
@@ -176,7 +222,13 @@ export class FxSearchBox extends LitElement {
   };
 
   override render() {
-    if (!this._open) return nothing;
+    if (!this._open) {
+      return this._picked
+        ? html`<p class="hint" role="status">
+            ${t.report.linkedWorkshop}${this._picked.name}${t.status[this._picked.status] ? html` <span class="badge ${this._picked.status}">${t.status[this._picked.status]}</span>` : nothing}
+          </p>`
+        : nothing;
+    }
     return html`<ul class="suggest-list" id=${this._listId} role="listbox" aria-label=${t.search.suggestions}>
       ${this._loading && this._items.length === 0
         ? html`<li role="option" aria-disabled="true" aria-selected="false">${this.labelLoading}</li>`
@@ -188,7 +240,7 @@ export class FxSearchBox extends LitElement {
                 id=${`${this._listId}-${i}`}
                 aria-selected=${String(i === this._active)}
                 @mousedown=${(e: Event) => e.preventDefault()}
-                @click=${() => window.location.assign(item.url)}
+                @click=${() => this._choose(item)}
               >
                 <span>${markRuns(item.nameHtml).map((r) => (r.marked ? html`<mark>${r.text}</mark>` : r.text))}<small class="meta">
                     ${item.countyName ? ` · ${item.countyName}` : ''}${item.demo ? ` · ${t.site.demoTag}` : ''}</small

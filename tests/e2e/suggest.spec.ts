@@ -43,3 +43,21 @@ test('Escape closes the suggestions and Enter then submits the plain search', as
   await box.press('Enter');
   await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === '米粉');
 });
+
+test('the tip form links a registered workshop picked from the suggestions, and typing again unlinks it', async ({ page }) => {
+  await page.goto('/report');
+  const name = page.getByRole('combobox', { name: /小作坊名称或招牌/u });
+  await name.pressSequentially('老李米粉', { delay: 30 });
+  const option = page.getByRole('listbox').getByRole('option', { name: /老李米粉坊/u }).first();
+  await expect(option).toBeVisible();
+  await option.click();
+  await expect(name).toHaveValue(/老李米粉坊/u);
+  const linked = page.locator('#f-workshopId');
+  await expect(linked).not.toHaveValue('');
+  await expect(page.getByRole('status').filter({ hasText: '已关联登记主体' })).toBeVisible();
+  await expect(page.getByLabel('所在县（市、区）')).not.toHaveValue('');
+
+  await name.press('End');
+  await name.pressSequentially('旁边', { delay: 30 });
+  await expect(linked).toHaveValue('');
+});

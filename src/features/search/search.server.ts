@@ -275,6 +275,7 @@ export interface SearchHit {
   registrationNo: string | null;
   productsHtml: string;
   addressHtml: string;
+  countyCode: string | null;
   countyName: string | null;
   cityName: string | null;
 }
@@ -400,6 +401,7 @@ function toHit(h: Hit<WorkshopDocument>, runs: string[]): SearchHit {
     registrationNo: h.registrationNo,
     productsHtml: highlightRuns(h.products.join('、'), runs),
     addressHtml: h.address ? cropAndHighlight(h.address, runs, 30) : '',
+    countyCode: h.countyCode,
     countyName: h.countyName,
     cityName: h.cityName,
   };
@@ -450,6 +452,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
       registrationNo: p.registrationNo,
       productsHtml: escapeHtml(p.products.join('、')),
       addressHtml: escapeHtml(p.address ?? ''),
+      countyCode: p.countyCode,
       countyName: p.countyCode ? (divisionsByCode.get(p.countyCode)?.name ?? null) : null,
       cityName: p.cityCode ? (divisionsByCode.get(p.cityCode)?.name ?? null) : null,
     })),

@@ -6,7 +6,7 @@ import { searchWorkshops } from '../../../features/search/search.server.ts';
 /**
  * GET /api/v1/search?q=&city=&county=&category=&status=&page= — the same search as /search, as
  * JSON: `{ query, total, totalCapped, page, totalPages, degraded, hits: [{ id, name, nameHtml,
- * kind, status, demo, registrationNo, countyName, cityName, distanceM, url }], facets }` (README.md). `nameHtml` is
+ * kind, status, demo, registrationNo, countyCode, countyName, cityName, distanceM, url }], facets }` (README.md). `nameHtml` is
  * escaped HTML with `<mark>` around matches. Invalid parameters: 400 `{ error, fields: [{ field, message }] }`.
  */
 export const GET: APIRoute = async ({ url }) => {
@@ -37,6 +37,7 @@ export const GET: APIRoute = async ({ url }) => {
         status: h.status,
         demo: h.demo,
         registrationNo: h.registrationNo,
+        countyCode: h.countyCode,
         countyName: h.countyName,
         cityName: h.cityName,
         distanceM: h.distanceM,
