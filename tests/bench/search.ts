@@ -16,24 +16,23 @@
  * All traffic goes to 127.0.0.1; every loop is bounded in count and time. The process exits
  * non-zero only on a real error (a failed step, a degraded or failing API).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Meilisearch } from 'meilisearch';
 import { generateDemo } from '../../seeds/demo/generate.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { divisions, meta } from '../../src/db/schema.ts';
 import { countiesForDemo, DEMO_SEED, importDemo, importDivisions, importOfficialDir, seedsDir } from '../../src/features/imports/import.server.ts';
-import { freePort, superviseMeilisearch, type LocalMeili } from '../../src/features/search/local-meili.ts';
+import { superviseMeilisearch, type LocalMeili } from '../../src/features/search/local-meili.ts';
 import { meiliClient, meiliRequestFor, rebuildIndex } from '../../src/features/search/search.server.ts';
+import { buildIfMissing, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
 import { INDEX_UID, parseSearchParams, type SearchQuery } from '../../src/features/search/search.ts';
 import { todayInShanghai } from '../../src/lib/dates.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Reindex target (DESIGN budget): a full rebuild of 100,000 workshops within 60 s. */
 const REINDEX_TARGET_MS = 60_000;
@@ -119,12 +118,6 @@ interface LoopResult {
   elapsedMs: number;
 }
 
-/** A line of output with the elapsed time since the start of the run. */
-const t0 = performance.now();
-function say(line: string): void {
-  process.stdout.write(`[bench +${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
-}
-
 /** `--count N` / `--count=N` (default 100,000). */
 function parseCount(argv: string[]): number {
   let raw: string | undefined;
@@ -136,27 +129,6 @@ function parseCount(argv: string[]): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`--count must be an integer from 0 to 1000000, got ${raw}`);
   return n;
-}
-
-/** A field of `/proc/<pid>/status` in kB (VmHWM = peak RSS, VmRSS = current), or null. */
-function procStatusKb(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'mu').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** kB as MiB text. */
-function mib(kb: number | null): string {
-  return kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MiB`;
-}
-
-/** Nearest-rank percentile of ascending `sorted` (ms). */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** Formats milliseconds with two decimals. */
@@ -271,20 +243,6 @@ function seed(db: Db, count: number, today: string): void {
   say(`IMPORT: ${r.workshops} workshops, ${r.records} records in ${(importMs / 1000).toFixed(2)} s (peak RSS so far ${mib(procStatusKb('self', 'VmHWM'))})`);
 }
 
-/** Builds the Astro server when dist/server/entry.mjs is missing. */
-function buildIfMissing(): void {
-  if (existsSync(path.join(root, 'dist/server/entry.mjs'))) return;
-  say('dist/server/entry.mjs missing: building the site');
-  const started = performance.now();
-  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
-  if (built.status !== 0) throw new Error(`astro build failed (status ${built.status ?? built.signal ?? '?'})`);
-  say(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
 /** Everything cleanup has to stop or remove. */
 interface Resources {
   dataDir: string | null;
@@ -294,25 +252,6 @@ interface Resources {
 }
 
 const resources: Resources = { dataDir: null, db: null, meili: null, site: null };
-
-/** Stops the site process group (SIGTERM, SIGKILL after 5 s). */
-async function stopSite(site: ChildProcess): Promise<void> {
-  const pid = site.pid;
-  if (pid === undefined || site.exitCode !== null || site.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => site.once('exit', () => resolve()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      // the site was spawned detached: its group id is its pid (covers a build it may be running)
-      process.kill(-pid, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 let cleaning: Promise<void> | null = null;
 /** Stops the site and Meilisearch, closes the database, removes the temporary folder. Idempotent. */
@@ -339,59 +278,15 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Starts the site against `dataDir` and `meili`; resolves once /healthz answers 200 with search ok. */
-async function startSite(dataDir: string, meili: LocalMeili): Promise<{ base: string; pid: number }> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(root, 'src/cli/start.ts')], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MEILI_HOST: meili.host,
-      MEILI_API_KEY: meili.masterKey,
+function startSite(dataDir: string, meili: LocalMeili): Promise<{ base: string; pid: number }> {
+  return launchSite({
+    env: { ...process.env, DATA_DIR: dataDir, MEILI_HOST: meili.host, MEILI_API_KEY: meili.masterKey },
+    timeoutMs: SITE_START_TIMEOUT_MS,
+    onSpawn: (child) => {
+      resources.site = child;
     },
+    ready: (body) => (body.search?.status === 'ok' ? `index ${body.search.documents ?? '?'} documents` : null),
   });
-  resources.site = child;
-  if (child.pid === undefined) throw new Error('the site process did not start');
-  const tail: string[] = [];
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      // start.ts's own log lines and anything that looks like a failure; the build output is skipped
-      if (line.startsWith('[fangxin') || /error|warn/iu.test(line)) say(`[site] ${line}`);
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-
-  const deadline = performance.now() + SITE_START_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the site exited (code ${child.exitCode ?? '-'}, signal ${child.signalCode ?? '-'}) before /healthz; last output:\n${tail.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      const body = (await res.json()) as { search?: { status?: string; documents?: number } };
-      if (res.status === 200 && body.search?.status === 'ok') {
-        say(`site healthy on ${base} (pid ${child.pid}; index ${body.search.documents ?? '?'} documents)`);
-        return { base, pid: child.pid };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the site did not answer /healthz within ${SITE_START_TIMEOUT_MS / 1000} s`);
 }
 
 /** The benchmark. */

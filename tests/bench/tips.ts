@@ -22,21 +22,19 @@
  *
  * All traffic goes to 127.0.0.1; every loop is bounded in count and time.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { hash, type Options } from '@node-rs/argon2';
 import sharp from 'sharp';
 import { seal } from '../../src/features/tips/envelope.server.ts';
 import { inspectEvidence, makePreview } from '../../src/features/tips/evidence.server.ts';
 import { EVIDENCE_LIMITS } from '../../src/features/tips/evidence.ts';
-import { freePort } from '../../src/features/search/local-meili.ts';
+import { buildIfMissing, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Target of issue #4 point 11: p95 latency of a submission under 20 concurrent ones. */
 const P95_TARGET_MS = 1500;
@@ -80,12 +78,6 @@ interface Attempt {
   reason: string;
 }
 
-/** A line of output with the elapsed time since the start of the run. */
-const t0 = performance.now();
-function say(line: string): void {
-  process.stdout.write(`[bench +${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
-}
-
 /** `--rounds N` / `--rounds=N` (default 3, from 1 to 50). */
 function parseRounds(argv: string[]): number {
   let raw: string | undefined;
@@ -99,30 +91,9 @@ function parseRounds(argv: string[]): number {
   return n;
 }
 
-/** A field of `/proc/<pid>/status` in kB (VmHWM = peak RSS, VmRSS = current), or null. */
-function procStatusKb(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'mu').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** kB as MiB text. */
-function mib(kb: number | null): string {
-  return kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MiB`;
-}
-
 /** Bytes as MB text (10^6). */
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
-}
-
-/** Nearest-rank percentile of ascending `sorted` (ms). */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** Formats milliseconds without decimals. */
@@ -133,20 +104,6 @@ function ms(v: number): string {
 /** Median of `values` (ms), NaN when empty. */
 function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
-}
-
-/** Builds the Astro server when dist/server/entry.mjs is missing. */
-function buildIfMissing(): void {
-  if (existsSync(path.join(root, 'dist/server/entry.mjs'))) return;
-  say('dist/server/entry.mjs missing: building the site');
-  const started = performance.now();
-  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
-  if (built.status !== 0) throw new Error(`astro build failed (status ${built.status ?? built.signal ?? '?'})`);
-  say(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -186,25 +143,6 @@ interface Resources {
 
 const resources: Resources = { dataDir: null, site: null };
 
-/** Stops the site process group (SIGTERM, SIGKILL after 5 s); the group includes its Meilisearch. */
-async function stopSite(site: ChildProcess): Promise<void> {
-  const pid = site.pid;
-  if (pid === undefined || site.exitCode !== null || site.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => site.once('exit', () => resolve()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      // the site was spawned detached: its group id is its pid (covers Meilisearch and a build)
-      process.kill(-pid, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
 let cleaning: Promise<void> | null = null;
 /** Stops the site and removes the temporary folder. Idempotent. */
 function cleanup(): Promise<void> {
@@ -223,59 +161,21 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Starts the site against `dataDir`; resolves once /healthz answers 200. */
-async function startSite(dataDir: string): Promise<{ base: string; pid: number }> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ASTRO_TELEMETRY_DISABLED: '1',
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DEMO_COUNT: String(DEMO_COUNT),
-    TIP_RATE_LIMIT: String(BENCH_TIP_RATE_LIMIT),
-  };
+/** Starts the site (its own Meilisearch, a fresh tip key, the raised tip limit) on `dataDir`. */
+function startSite(dataDir: string): Promise<{ base: string; pid: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DEMO_COUNT: String(DEMO_COUNT), TIP_RATE_LIMIT: String(BENCH_TIP_RATE_LIMIT) };
   // the site starts its own Meilisearch on the temporary folder
   delete env.MEILI_HOST;
   delete env.MEILI_API_KEY;
   delete env.TIP_KEK;
-  const child = spawn(process.execPath, [path.join(root, 'src/cli/start.ts')], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-  resources.site = child;
-  if (child.pid === undefined) throw new Error('the site process did not start');
-  const tail: string[] = [];
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (line.startsWith('[fangxin') || /error|warn/iu.test(line)) say(`[site] ${line}`);
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-
-  const deadline = performance.now() + SITE_START_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the site exited (code ${child.exitCode ?? '-'}, signal ${child.signalCode ?? '-'}) before /healthz; last output:\n${tail.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      const body = (await res.json()) as { status?: string; search?: { status?: string } };
-      if (res.status === 200) {
-        say(`site healthy on ${base} (pid ${child.pid}; status ${body.status ?? '?'}, search ${body.search?.status ?? '?'})`);
-        return { base, pid: child.pid };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the site did not answer /healthz within ${SITE_START_TIMEOUT_MS / 1000} s`);
+  return launchSite({
+    env,
+    timeoutMs: SITE_START_TIMEOUT_MS,
+    onSpawn: (child) => {
+      resources.site = child;
+    },
+    ready: (body) => `status ${body.status ?? '?'}, search ${body.search?.status ?? '?'}`,
+  });
 }
 
 /** The text of the page's first error box, to explain a failed submission. */
