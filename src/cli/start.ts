@@ -2,7 +2,8 @@
  * `npm start`: the whole site on one machine. Migrates the database, seeds an empty one (real
  * divisions, the official tables, demo workshops), starts and supervises a local Meilisearch when
  * MEILI_HOST is unset, builds the search index when it is missing or stale, builds the Astro server
- * when `dist/` is missing, then serves on HOST:PORT (default http://127.0.0.1:4321).
+ * when `dist/` is missing, then serves on HOST:PORT (default http://127.0.0.1:4321) through
+ * site-server.ts (the search API in front of Astro's handler).
  * Every ten minutes, and so after midnight in Asia/Shanghai, a stale index is rebuilt: verdicts and
  * disclosure periods change with the date.
  */
@@ -14,6 +15,7 @@ import { seedIfEmpty } from '../features/imports/import.server.ts';
 import { isIndexStale, meiliClient, rebuildIndex } from '../features/search/search.server.ts';
 import { todayInShanghai } from '../lib/dates.ts';
 import { connectSearch, log, openData } from './bootstrap.ts';
+import { createSiteServer, type AstroHandler } from './site-server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const entry = path.join(root, 'dist/server/entry.mjs');
@@ -78,16 +80,23 @@ process.env.MEILI_HOST = search.host;
 if (search.apiKey) process.env.MEILI_API_KEY = search.apiKey;
 
 let shuttingDown = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, code = 0): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   log(`${signal}: stopping`);
   await search.local?.stop();
   db.$client.close();
-  process.exit(0);
+  process.exit(code);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-await import(pathToFileURL(entry).href);
-log(`serving on http://${config.HOST}:${config.PORT}`);
+// the adapter's own server is not started: ours (site-server.ts) puts the search API in front of it
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+const server = createSiteServer(handler, db, client, log);
+server.on('error', (e) => {
+  log(`cannot serve on ${config.HOST}:${config.PORT}: ${e.message}`);
+  void shutdown('error', 1);
+});
+server.listen(config.PORT, config.HOST, () => log(`serving on http://${config.HOST}:${config.PORT}`));

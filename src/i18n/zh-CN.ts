@@ -283,6 +283,7 @@ export const zh = {
     rewardPaid: '奖励已发放',
   } as Record<string, string>,
   notFound: { title: '页面不存在', lead: '您访问的页面不存在或已被移除。', home: '返回首页' },
+  badRequest: { title: '请求地址有误', lead: '地址中含有无法识别的字符（例如单独的 %）。请检查地址，或返回首页重新查询。' },
 } as const;
 
 /** The active locale's strings. */

@@ -304,10 +304,14 @@ function facetList(dist: Record<string, Record<string, number>> | undefined, nam
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
 
-/** Runs a search on Meilisearch; falls back to a SQLite name lookup when it is unreachable. */
-export async function searchWorkshops(db: Db, client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
+/**
+ * Runs a search on Meilisearch; falls back to a SQLite name lookup when it is unreachable.
+ * `snippets: false` (the JSON API, which returns only `nameHtml`) leaves `productsHtml` and
+ * `addressHtml` empty instead of highlighting and cropping them.
+ */
+export async function searchWorkshops(db: Db, client: Meilisearch, query: SearchQuery, options: { snippets?: boolean } = {}): Promise<SearchResult> {
   try {
-    return await searchMeili(client, query);
+    return await searchMeili(client, query, options.snippets ?? true);
   } catch {
     return searchFallback(db, query);
   }
@@ -365,14 +369,14 @@ function nothingToSearch(query: SearchQuery): SearchResult {
   return { hits: [], total: 0, totalCapped: false, page: query.page, totalPages: 1, facets: { city: [], county: [], category: [], status: [] }, degraded: false, processingMs: 0 };
 }
 
-async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<SearchResult> {
+async function searchMeili(client: Meilisearch, query: SearchQuery, snippets: boolean): Promise<SearchResult> {
   if (await indexIsEmpty(client)) throw new Error('search index is empty');
   const { q, params, runs } = meiliRequestFor(query);
   if (query.q.trim() !== '' && q === '') return nothingToSearch(query);
   const res = await client.index<WorkshopDocument>(INDEX_UID).search<WorkshopDocument, PagedSearchParams>(q, params);
   const total = res.totalHits ?? 0;
   return {
-    hits: res.hits.map((h) => toHit(h, runs)),
+    hits: res.hits.map((h) => toHit(h, runs, snippets)),
     total,
     totalCapped: total >= MAX_TOTAL_HITS,
     page: query.page,
@@ -388,7 +392,7 @@ async function searchMeili(client: Meilisearch, query: SearchQuery): Promise<Sea
   };
 }
 
-function toHit(h: Hit<WorkshopDocument>, runs: string[]): SearchHit {
+function toHit(h: Hit<WorkshopDocument>, runs: string[], snippets: boolean): SearchHit {
   const geo = (h as { _geoDistance?: unknown })._geoDistance;
   return {
     id: h.id,
@@ -399,8 +403,8 @@ function toHit(h: Hit<WorkshopDocument>, runs: string[]): SearchHit {
     status: h.status,
     demo: h.demo,
     registrationNo: h.registrationNo,
-    productsHtml: highlightRuns(h.products.join('、'), runs),
-    addressHtml: h.address ? cropAndHighlight(h.address, runs, 30) : '',
+    productsHtml: snippets ? highlightRuns(h.products.join('、'), runs) : '',
+    addressHtml: snippets && h.address ? cropAndHighlight(h.address, runs, 30) : '',
     countyCode: h.countyCode,
     countyName: h.countyName,
     cityName: h.cityName,
