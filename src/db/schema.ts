@@ -310,8 +310,12 @@ export const tipEvidence = sqliteTable(
     /** generated name of the encrypted re-encoded preview, when one could be made */
     previewStorageName: text('preview_storage_name'),
     previewMediaType: text('preview_media_type'),
-    /** ready, unsupported (e.g. HEIC that cannot be decoded here), none (PDF, video) */
-    previewStatus: text('preview_status', { enum: ['ready', 'unsupported', 'none'] }).notNull(),
+    /**
+     * pending (an image waiting for the preview queue, src/features/tips/previews.server.ts),
+     * working (being made), ready, unsupported (e.g. HEIC that cannot be decoded here), failed
+     * (an image whose pixels cannot be decoded; the original is kept), none (PDF, video)
+     */
+    previewStatus: text('preview_status', { enum: ['pending', 'working', 'ready', 'unsupported', 'failed', 'none'] }).notNull(),
     width: integer('width'),
     height: integer('height'),
     receivedAt: text('received_at').notNull(),
