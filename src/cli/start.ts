@@ -12,6 +12,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedIfEmpty } from '../features/imports/import.server.ts';
+import { loadKek } from '../features/tips/envelope.server.ts';
+import { createPreviewQueue, resetInterruptedPreviews } from '../features/tips/previews.server.ts';
 import { isIndexStale, meiliClient, rebuildIndex } from '../features/search/search.server.ts';
 import { todayInShanghai } from '../lib/dates.ts';
 import { connectSearch, log, openData } from './bootstrap.ts';
@@ -22,6 +24,11 @@ const entry = path.join(root, 'dist/server/entry.mjs');
 
 const { config, db } = openData();
 if (seedIfEmpty(db, { demoCount: config.DEMO_COUNT, today: todayInShanghai(), log })) log('database seeded');
+
+// evidence previews an earlier run did not finish are made in the background (previews.server.ts)
+const interrupted = resetInterruptedPreviews(db);
+if (interrupted > 0) log(`${interrupted} evidence previews interrupted earlier: queued again`);
+createPreviewQueue({ db, kek: loadKek(config.TIP_KEK, config.dataDir), dataDir: config.dataDir, log }).kick();
 
 const search = await connectSearch(config);
 const client = meiliClient(search);

@@ -258,6 +258,8 @@ export const zh = {
     evidence: '举报时提交的证据',
     heicUnsupported: '该 HEIC 照片无法在此生成预览，原件已加密保存',
     noPreview: '不生成预览，原件已加密保存',
+    previewPending: '已收到，预览生成中',
+    previewFailed: '图像内容无法解码，无法生成预览；原件已按收到时的样子加密保存',
     messages: '补充信息与回复',
     noMessages: '暂无补充信息或回复。',
     author: { reporter: '举报人', staff: '工作人员' } as Record<string, string>,

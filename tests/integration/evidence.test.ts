@@ -1,7 +1,7 @@
 /**
  * Storing a tip's evidence files on disk (DESIGN.md "Tip-offs" → Evidence): type from the bytes,
- * SVG/polyglot/bomb refusal, sealed originals kept byte for byte, metadata-free upright previews,
- * nothing left behind on failure. Every image is generated here with sharp; the GPS position is
+ * SVG/polyglot/bomb/cut-short refusal, sealed originals kept byte for byte, metadata-free upright
+ * previews (made by the queue: tests/integration/previews.test.ts), nothing left behind on failure. Every image is generated here with sharp; the GPS position is
  * made up.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -92,7 +92,7 @@ async function refusal(work: Promise<unknown>): Promise<EvidenceErrorCode> {
 }
 
 describe('storeEvidence', () => {
-  it('keeps the original byte for byte and shows an upright preview without EXIF or GPS', async () => {
+  it('keeps the original byte for byte, leaves the preview to the queue, and the preview is upright without EXIF or GPS', async () => {
     const dataDir = newDataDir();
     const key = randomBytes(32);
     const original = await phoneJpeg();
@@ -109,17 +109,17 @@ describe('storeEvidence', () => {
       mediaType: 'image/jpeg',
       sizeBytes: original.length,
       sha256: createHash('sha256').update(original).digest('hex'),
-      previewStatus: 'ready',
-      previewMediaType: 'image/jpeg',
+      previewStatus: 'pending',
+      previewStorageName: null,
+      previewMediaType: null,
       width: 200,
       height: 300,
     });
     expect(row.storageName).toMatch(/^[0-9a-f]{32}\.bin$/u);
-    expect(row.previewStorageName).toMatch(/^[0-9a-f]{32}\.bin$/u);
-    expect(row.paths).toHaveLength(2);
+    expect(row.paths).toHaveLength(1);
 
     // on disk: sealed, generated names, private modes
-    expect(filesIn(dataDir).sort()).toEqual([row.storageName, row.previewStorageName].sort());
+    expect(filesIn(dataDir)).toEqual([row.storageName]);
     expect(statSync(evidenceDir(dataDir)).mode & 0o777).toBe(0o700);
     for (const p of row.paths) expect(statSync(p).mode & 0o777).toBe(0o600);
 
@@ -127,8 +127,10 @@ describe('storeEvidence', () => {
     expect(stored.equals(original)).toBe(true);
     expect(createHash('sha256').update(stored).digest('hex')).toBe(row.sha256);
 
-    if (!row.previewStorageName) throw new Error('no preview');
-    const preview = await readStoredEvidence(dataDir, key, row.previewStorageName);
+    // what the preview queue makes of it (src/features/tips/previews.server.ts)
+    const made = await makePreview(stored, row.mediaType);
+    if (made.status !== 'ready' || !made.bytes) throw new Error('no preview');
+    const preview = Buffer.from(made.bytes);
     const meta = await sharp(preview).metadata();
     expect(meta.format).toBe('jpeg');
     expect(meta.exif).toBeUndefined();
@@ -143,7 +145,7 @@ describe('storeEvidence', () => {
     expect(filesIn(dataDir)).toEqual([]);
   });
 
-  it('accepts PNG, WebP and PDF (the PDF without a preview), decided from the bytes', async () => {
+  it('accepts PNG, WebP and PDF (previews pending for the images, none for the PDF), decided from the bytes', async () => {
     const dataDir = newDataDir();
     const png = await texture(2400, 1200).png().toBuffer();
     const webp = await texture().webp().toBuffer();
@@ -154,12 +156,11 @@ describe('storeEvidence', () => {
       { bytes: pdf, originalName: '检验报告.pdf' },
     ]);
     expect(rows.map((r) => [r.mediaType, r.previewStatus])).toEqual([
-      ['image/png', 'ready'],
-      ['image/webp', 'ready'],
+      ['image/png', 'pending'],
+      ['image/webp', 'pending'],
       ['application/pdf', 'none'],
     ]);
-    expect(rows[2]?.previewStorageName).toBeNull();
-    expect(filesIn(dataDir)).toHaveLength(5);
+    expect(filesIn(dataDir)).toHaveLength(3);
     const preview = await makePreview(png, 'image/png');
     expect([preview.width, preview.height]).toEqual([EVIDENCE_LIMITS.previewMaxSide, EVIDENCE_LIMITS.previewMaxSide / 2]);
   });
@@ -212,17 +213,18 @@ describe('storeEvidence', () => {
     expect(await refusal(makePreview(bomb, 'image/png'))).toBe('pixels');
   });
 
-  it('leaves nothing on disk when a later file turns out corrupt', async () => {
+  it('leaves nothing on disk when a later file turns out corrupt (cut short: refused from its structure)', async () => {
     const png = await texture(600, 400).png().toBuffer();
     const truncated = png.subarray(0, Math.floor(png.length / 2));
-    await expect(inspectEvidence(truncated, 'b.png')).resolves.toMatchObject({ mediaType: 'image/png' });
+    expect(await refusal(inspectEvidence(truncated, 'b.png'))).toBe('corrupt');
+    const jpeg = await phoneJpeg();
+    expect(await refusal(inspectEvidence(jpeg.subarray(0, jpeg.length - 100), 'c.jpg'))).toBe('corrupt');
     const dataDir = newDataDir();
     const files = [
       { bytes: await phoneJpeg(), originalName: 'a.jpg' },
       { bytes: truncated, originalName: 'b.png' },
     ];
     expect(await refusal(storeEvidence(dataDir, randomBytes(32), files))).toBe('corrupt');
-    expect(existsSync(evidenceDir(dataDir))).toBe(true);
     expect(filesIn(dataDir)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { evidenceDir, readStoredEvidence } from '../../src/features/tips/evidenc
 import { addReporterMessage, listMessages } from '../../src/features/tips/messages.server.ts';
 import { tipFormSchema } from '../../src/features/tips/tip.ts';
 import { submitTip, trackTip } from '../../src/features/tips/tips.server.ts';
+import { runPendingPreviews } from '../../src/features/tips/previews.server.ts';
 import { TODAY, freshDb } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fangxin-it-messages-'));
@@ -47,7 +48,7 @@ describe('addReporterMessage', () => {
     expect(Buffer.from(row?.ciphertext ?? '', 'base64').toString('utf8')).not.toContain('排污管');
     const view = await trackTip(db, r.receiptNo, r.accessCode, kek);
     expect(view?.messages).toEqual([{ author: 'reporter', text: '补充：每天凌晨四点开工，后门有排污管。', at: '2026-11-29T02:00:00.000Z', files: [] }]);
-    expect(view?.evidence).toEqual([{ originalName: '现场.png', mediaType: 'image/png', previewStatus: 'ready' }]);
+    expect(view?.evidence).toEqual([{ originalName: '现场.png', mediaType: 'image/png', previewStatus: 'pending' }]);
   });
 
   it('with a wrong access code returns null and stores nothing', async () => {
@@ -87,6 +88,9 @@ describe('addReporterMessage', () => {
       [added.messageId, 1, '补拍2.png'],
     ]);
     expect(Buffer.from(await readStoredEvidence(dir, dataKey, rows[0]?.storageName ?? '')).equals(Buffer.from(photo))).toBe(true);
+    expect(listMessages(db, kek, tip?.id ?? 0)[0]?.files.map((f) => f.previewStatus)).toEqual(['pending', 'pending']);
+    // files sent later go through the same preview queue
+    expect(await runPendingPreviews({ db, kek, dataDir: dir })).toBe(2);
     const messages = listMessages(db, kek, tip?.id ?? 0);
     expect(messages[0]?.files).toEqual([
       { originalName: '补拍1.png', mediaType: 'image/png', previewStatus: 'ready' },

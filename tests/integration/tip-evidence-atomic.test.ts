@@ -15,6 +15,7 @@ import { evidenceDir, readStoredEvidence } from '../../src/features/tips/evidenc
 import { open } from '../../src/features/tips/envelope.server.ts';
 import { tipFormSchema } from '../../src/features/tips/tip.ts';
 import { submitTip } from '../../src/features/tips/tips.server.ts';
+import { runPendingPreviews } from '../../src/features/tips/previews.server.ts';
 import { TODAY, freshDb } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fangxin-tip-evidence-'));
@@ -34,9 +35,14 @@ describe('a tip with evidence', () => {
     const tip = db.select().from(tips).get();
     const rows = db.select().from(tipEvidence).all();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tipId: tip?.id, mediaType: 'image/png', originalName: '照片.png', previewStatus: 'ready' });
+    // the receipt does not wait for the preview: the queue makes it afterwards
+    expect(rows[0]).toMatchObject({ tipId: tip?.id, mediaType: 'image/png', originalName: '照片.png', previewStatus: 'pending', previewStorageName: null });
     const dataKey = open(kek.key, tip?.wrappedDataKey ?? '');
     expect(Buffer.from(await readStoredEvidence(dir, dataKey, rows[0]?.storageName ?? '')).equals(Buffer.from(png))).toBe(true);
+    expect(await runPendingPreviews({ db, kek, dataDir: dir })).toBe(1);
+    const done = db.select().from(tipEvidence).get();
+    expect(done).toMatchObject({ previewStatus: 'ready', previewMediaType: 'image/jpeg' });
+    expect((await sharp(await readStoredEvidence(dir, dataKey, done?.previewStorageName ?? '')).metadata()).format).toBe('jpeg');
     // an anonymous tip has a data key for its evidence but no identity
     expect(tip?.reporterCiphertext).toBeNull();
     expect(() => decryptForTip(kek, { ciphertext: '', wrappedDataKey: tip?.wrappedDataKey ?? '' })).toThrow();

@@ -37,17 +37,25 @@ export function loadKek(envValue: string | undefined, dataDir: string): Kek {
   return kekFrom(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
 }
 
-/** Seals bytes with AES-256-GCM under `key`. */
-export function seal(key: Buffer, plaintext: Buffer): string {
+/**
+ * Seals bytes with AES-256-GCM under `key`, as the parts iv(12), tag(16), ciphertext… to be
+ * written one after the other (a sealed file without another copy of a 20 MB photo).
+ */
+export function sealParts(key: Buffer, plaintext: Uint8Array): Buffer[] {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  const body = cipher.update(plaintext);
+  const last = cipher.final();
+  return [iv, cipher.getAuthTag(), body, last];
 }
 
-/** Opens a sealed value; throws EnvelopeError when it was altered or the key is wrong. */
-export function open(key: Buffer, sealed: string): Buffer {
-  const raw = Buffer.from(sealed, 'base64');
+/** Seals bytes with AES-256-GCM under `key`: iv(12) | tag(16) | ciphertext, as one buffer. */
+export function sealBytes(key: Buffer, plaintext: Uint8Array): Buffer {
+  return Buffer.concat(sealParts(key, plaintext));
+}
+
+/** Opens what `sealBytes` made; throws EnvelopeError when it was altered or the key is wrong. */
+export function openBytes(key: Buffer, raw: Buffer): Buffer {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
@@ -55,6 +63,16 @@ export function open(key: Buffer, sealed: string): Buffer {
   } catch {
     throw new EnvelopeError('sealed value could not be opened');
   }
+}
+
+/** Seals bytes with AES-256-GCM under `key`, as base64 (database columns). */
+export function seal(key: Buffer, plaintext: Buffer): string {
+  return sealBytes(key, plaintext).toString('base64');
+}
+
+/** Opens a sealed base64 value; throws EnvelopeError when it was altered or the key is wrong. */
+export function open(key: Buffer, sealed: string): Buffer {
+  return openBytes(key, Buffer.from(sealed, 'base64'));
 }
 
 /** Encrypts a JSON value for one tip: `{ ciphertext, wrappedDataKey, keyId }`. */

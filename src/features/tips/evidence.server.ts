@@ -1,22 +1,27 @@
 /**
  * Receiving and storing a tip's evidence files (DESIGN.md "Tip-offs" → Evidence). The type is
- * decided from the bytes (`file-type`); SVG, polyglots, empty, oversized and over-pixel files are
- * refused (./evidence.ts). The original is kept byte for byte (its metadata is evidence); what
- * anyone is shown is a preview re-encoded by sharp to JPEG, rotated upright from EXIF, at most
- * 2000 px on the long side, without any metadata. Both are sealed with the tip's data key
- * (AES-256-GCM, ./envelope.server.ts) and written under `<dataDir>/evidence/<32 hex>.bin`
- * (folder 0700, files 0600); the names are generated, the uploaded name is kept as text only.
+ * decided from the bytes (`file-type`); SVG, polyglots, empty, oversized, over-pixel and
+ * structurally broken (cut short, bad chunks: ./file-structure.ts) files are refused (./evidence.ts).
+ * The original is kept byte for byte (its metadata is evidence), sealed with the tip's data key
+ * (AES-256-GCM, ./envelope.server.ts) under `<dataDir>/evidence/<32 hex>.bin` (folder 0700, files
+ * 0600); the names are generated, the uploaded name is kept as text only.
+ *
+ * What anyone is shown is a preview re-encoded by sharp to JPEG, rotated upright from EXIF, at
+ * most 2000 px on the long side, without any metadata (`makePreview`). Previews are made after the
+ * tip is stored, by the preview queue (./previews.server.ts): the reporter gets the receipt without
+ * waiting for pixels to be decoded.
  *
  * HEIC/HEIF: the prebuilt sharp here decodes AVIF only (libheif without an HEVC decoder), so a
- * HEIC photo is accepted and kept, with previewStatus 'unsupported'. Should a build with HEVC be
+ * HEIC photo is accepted and kept, and its preview ends 'unsupported'. Should a build with HEVC be
  * installed, the same code makes its preview.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open as openFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { open, seal } from './envelope.server.ts';
+import { openBytes, sealParts } from './envelope.server.ts';
+import { fileStructure } from './file-structure.ts';
 import {
   EVIDENCE_LIMITS,
   EvidenceError,
@@ -67,9 +72,10 @@ export interface StoredEvidence {
   sizeBytes: number;
   sha256: string;
   storageName: string;
-  previewStorageName: string | null;
-  previewMediaType: string | null;
-  previewStatus: 'ready' | 'unsupported' | 'none';
+  previewStorageName: null;
+  previewMediaType: null;
+  /** `pending` for images (the preview queue makes it), `none` for PDF and MP4 */
+  previewStatus: 'pending' | 'none';
   width: number | null;
   height: number | null;
   paths: string[];
@@ -97,8 +103,9 @@ function isPixelLimitError(e: unknown): boolean {
  * EvidenceError (naming `originalName`): `empty` (0 bytes), `tooLarge` (over 20 MiB), `svg` (SVG
  * or XML text), `type` (not accepted: unknown, text, AVIF, QuickTime…), `polyglot` (an image also
  * carrying HTML, a PDF header or a ZIP archive, see `findPolyglotMarker`), `pixels` (an image
- * declaring over 40,000,000 pixels; only the header is read), `corrupt` (a JPEG/PNG/WebP whose
- * header cannot be read). A HEIC whose header sharp cannot read is accepted without dimensions.
+ * declaring over 40,000,000 pixels; only the header is read), `corrupt` (cut short or with broken
+ * chunks, see ./file-structure.ts, or a JPEG/PNG/WebP whose header cannot be read). A HEIC whose
+ * header sharp cannot read is accepted without dimensions. No pixels are decoded here.
  */
 export async function inspectEvidence(bytes: Uint8Array, originalName: string): Promise<InspectedEvidence> {
   if (bytes.byteLength === 0) throw new EvidenceError('empty', originalName);
@@ -108,6 +115,7 @@ export async function inspectEvidence(bytes: Uint8Array, originalName: string): 
   if (detected?.mime === 'image/svg+xml' || detected?.mime === 'application/xml') throw new EvidenceError('svg', originalName);
   if (!detected || !isAcceptedEvidenceType(detected.mime)) throw new EvidenceError('type', originalName);
   const mediaType = detected.mime;
+  if (fileStructure(bytes, mediaType) !== 'ok') throw new EvidenceError('corrupt', originalName);
   const result: InspectedEvidence = {
     mediaType,
     sizeBytes: bytes.byteLength,
@@ -170,20 +178,27 @@ export async function makePreview(bytes: Uint8Array, mediaType: string, original
 async function writeSealed(dir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
   const storageName = `${randomBytes(16).toString('hex')}.bin`;
   const file = path.join(dir, storageName);
-  const sealed = Buffer.from(seal(dataKey, asBuffer(plaintext)), 'base64');
+  const sealed = sealParts(dataKey, plaintext);
   // 'wx': never overwrite; the path is recorded before writing so a half-written file is removed too
   written.push(file);
-  await writeFile(file, sealed, { mode: 0o600, flag: 'wx' });
+  const handle = await openFile(file, 'wx', 0o600);
+  try {
+    const { bytesWritten } = await handle.writev(sealed);
+    const total = sealed.reduce((n, part) => n + part.byteLength, 0);
+    if (bytesWritten !== total) throw new Error(`short write of a sealed evidence file: ${bytesWritten} of ${total} bytes`);
+  } finally {
+    await handle.close();
+  }
   return storageName;
 }
 
 /**
  * Validates and stores a tip's evidence files, sealed with the tip's 32-byte `dataKey`. All files
  * are checked first (`tooMany` over 10 files, then `inspectEvidence` on each), so an EvidenceError
- * there leaves nothing written. Then, file by file, the preview is made and the original and
- * preview are sealed and written to `<dataDir>/evidence/<32 hex>.bin` (folder created 0700, files
- * 0600). On any failure (a corrupt image, a full disk…) every file written by this call is deleted
- * and the error is rethrown. Returns one row per file, in order (`position` from 0).
+ * there leaves nothing written. Then each original is sealed and written to
+ * `<dataDir>/evidence/<32 hex>.bin` (folder created 0700, files 0600); images get previewStatus
+ * `pending` for the preview queue. On any failure (a full disk…) every file written by this call
+ * is deleted and the error is rethrown. Returns one row per file, in order (`position` from 0).
  */
 export async function storeEvidence(dataDir: string, dataKey: Buffer, files: EvidenceUpload[]): Promise<StoredEvidence[]> {
   if (tooManyEvidenceFiles(files.length)) throw new EvidenceError('tooMany');
@@ -199,10 +214,8 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
     for (const [position, file] of files.entries()) {
       const info = inspected[position];
       if (!info) throw new Error('internal: inspected file missing');
-      const preview = await makePreview(file.bytes, info.mediaType, file.originalName);
       const first = written.length;
       const storageName = await writeSealed(dir, dataKey, file.bytes, written);
-      const previewStorageName = preview.status === 'ready' && preview.bytes ? await writeSealed(dir, dataKey, preview.bytes, written) : null;
       rows.push({
         position,
         originalName: safeDisplayName(file.originalName),
@@ -210,9 +223,9 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
         sizeBytes: info.sizeBytes,
         sha256: info.sha256,
         storageName,
-        previewStorageName,
-        previewMediaType: previewStorageName ? (preview.mediaType ?? null) : null,
-        previewStatus: preview.status,
+        previewStorageName: null,
+        previewMediaType: null,
+        previewStatus: IMAGE_EVIDENCE_TYPES.includes(info.mediaType) ? 'pending' : 'none',
         width: info.width ?? null,
         height: info.height ?? null,
         paths: written.slice(first),
@@ -223,6 +236,17 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
     throw e;
   }
   return rows;
+}
+
+/**
+ * Seals `plaintext` with `dataKey` into a new generated file under `<dataDir>/evidence` and
+ * returns its storage name (`<32 hex>.bin`). The path is pushed to `written` before writing, so a
+ * caller can remove a half-written file too.
+ */
+export async function writeSealedEvidence(dataDir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
+  const dir = evidenceDir(dataDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return writeSealed(dir, dataKey, plaintext, written);
 }
 
 /** `<dataDir>/evidence`, where sealed evidence files live. */
@@ -245,6 +269,5 @@ export async function removeStoredFiles(paths: readonly string[]): Promise<void>
  */
 export async function readStoredEvidence(dataDir: string, dataKey: Buffer, storageName: string): Promise<Buffer> {
   if (!STORAGE_NAME.test(storageName)) throw new Error('invalid evidence storage name');
-  const sealed = await readFile(path.join(evidenceDir(dataDir), storageName));
-  return open(dataKey, sealed.toString('base64'));
+  return openBytes(dataKey, await readFile(path.join(evidenceDir(dataDir), storageName)));
 }

@@ -138,9 +138,46 @@ export function looksLikeSvgOrXml(bytes: Uint8Array): boolean {
  * about once in 10^10 files of 20 MB. Not applied to PDF and MP4, which are never shown inline.
  */
 export function findPolyglotMarker(bytes: Uint8Array): 'html' | 'pdf' | 'zip' | null {
-  const text = latin1(bytes);
-  if (/<(?:script|html)[\s>]/iu.test(text)) return 'html';
-  if (/%PDF-\d\.\d/u.test(text)) return 'pdf';
-  if (text.includes('PK\u0003\u0004') && text.slice(Math.max(0, text.length - 65_557)).includes('PK\u0005\u0006')) return 'zip';
+  // byte searches (memchr-fast) rather than a 5 MB string: this runs on every photo of every tip
+  if (hasHtmlTag(bytes)) return 'html';
+  if (hasPdfHeader(bytes)) return 'pdf';
+  const tail = bytes.subarray(Math.max(0, bytes.length - 65_557));
+  if (indexOfAscii(bytes, 'PK\u0003\u0004', 0) !== -1 && indexOfAscii(tail, 'PK\u0005\u0006', 0) !== -1) return 'zip';
   return null;
+}
+
+/** Index of the ASCII text `needle` in `bytes` at or after `from`, or -1 (Buffer's native search). */
+function indexOfAscii(bytes: Uint8Array, needle: string, from: number): number {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(needle, from, 'latin1');
+}
+
+/** Whether `word` (lower-case ASCII letters) is at `at`, in any case. */
+function isWordAt(bytes: Uint8Array, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    if (((bytes[at + k] ?? 0) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** Tab, LF, VT, FF, CR, space, no-break space (what `\s` matches in a windows-1252 reading), or `>`. */
+function endsTagName(byte: number | undefined): boolean {
+  return byte !== undefined && ((byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0 || byte === 0x3e);
+}
+
+/** `<script` or `<html` followed by whitespace or `>`, in any case. */
+function hasHtmlTag(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x3c); i !== -1; i = bytes.indexOf(0x3c, i + 1)) {
+    if (isWordAt(bytes, i + 1, 'script') && endsTagName(bytes[i + 7])) return true;
+    if (isWordAt(bytes, i + 1, 'html') && endsTagName(bytes[i + 5])) return true;
+  }
+  return false;
+}
+
+/** `%PDF-` followed by a version `d.d`. */
+function hasPdfHeader(bytes: Uint8Array): boolean {
+  const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+  for (let i = indexOfAscii(bytes, '%PDF-', 0); i !== -1; i = indexOfAscii(bytes, '%PDF-', i + 1)) {
+    if (isDigit(bytes[i + 5]) && bytes[i + 6] === 0x2e && isDigit(bytes[i + 7])) return true;
+  }
+  return false;
 }

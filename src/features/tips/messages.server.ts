@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { tipEvidence, tipMessages, tips, type Tip } from '../../db/schema.ts';
+import { tipEvidence, tipMessages, tips, type Tip, type TipEvidence } from '../../db/schema.ts';
 import { open, seal, type Kek } from './envelope.server.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from './evidence.ts';
 import { removeStoredFiles, storeEvidence, type EvidenceUpload } from './evidence.server.ts';
@@ -23,7 +23,7 @@ export interface MessageView {
   author: 'reporter' | 'staff';
   text: string;
   at: string;
-  files: { originalName: string; mediaType: string; previewStatus: 'ready' | 'unsupported' | 'none' }[];
+  files: { originalName: string; mediaType: string; previewStatus: TipEvidence['previewStatus'] }[];
 }
 
 /** The text of a message as stored: NFC, invisible format characters removed, trimmed. */
