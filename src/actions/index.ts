@@ -5,11 +5,12 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { eq } from 'drizzle-orm';
 import { divisions, parties } from '../db/schema.ts';
-import { getConfig, getDb } from '../lib/runtime.server.ts';
+import { getConfig, getDb, getPreviewQueue, submissions } from '../lib/runtime.server.ts';
 import { loadKek } from '../features/tips/envelope.server.ts';
 import { tipFormSchema, trackSchema } from '../features/tips/tip.ts';
 import { findTipByAccess, submitTip, trackTip, trackViewOf } from '../features/tips/tips.server.ts';
 import { addReporterMessage } from '../features/tips/messages.server.ts';
+import { spendTipProof, verifyTipProof } from '../features/tips/proof-of-work.server.ts';
 import { z } from '../lib/zod.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
@@ -37,8 +38,12 @@ export const server = {
       input: tipFormSchema({
         isCounty: (code) => getDb().select({ level: divisions.level }).from(divisions).where(eq(divisions.code, code)).get()?.level === 'county',
         partyExists: (id) => getDb().select({ id: parties.id }).from(parties).where(eq(parties.id, id)).get() !== undefined,
+      }).safeExtend({
+        // the proof-of-work widget's answer (src/features/tips/proof-of-work.server.ts); absent without JavaScript
+        altcha: z.string().nullish(),
       }),
-      handler: async (input, context) => {
+      // counted as busy: the preview queue waits while tips are being filed
+      handler: (input, context) => submissions.during(async () => {
         const config = getConfig();
         const kek = loadKek(config.TIP_KEK, config.dataDir);
         const address = clientAddressOf(context);
@@ -50,16 +55,21 @@ export const server = {
           }
         }
         const files = await Promise.all((input.evidence ?? []).map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name })));
+        // not solved (no JavaScript, expired…): stored all the same, flagged for staff
+        const proof = await verifyTipProof(kek, input.altcha);
         try {
-          const result = await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files });
+          const result = await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files }, { proofOfWork: proof.kind === 'verified' });
+          if (proof.kind === 'verified' && result.kind === 'created') spendTipProof(proof.nonce);
           // only a stored tip uses up the hour
           if (limitKey && result.kind === 'created') takeRateLimit(getDb(), limitKey, Number.MAX_SAFE_INTEGER, TIP_RATE_LIMIT.windowMs);
+          // previews are made after the receipt (src/features/tips/previews.server.ts)
+          if (files.length > 0) getPreviewQueue().kick();
           return result;
         } catch (e) {
           if (e instanceof EvidenceError) throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
           throw e;
         }
-      },
+      }),
     }),
     /** Looks a tip up by receipt no. and access code. */
     track: defineAction({
@@ -123,6 +133,7 @@ export const server = {
           throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
         }
         clearTrackFailures(db, input.receiptNo);
+        if (uploads.length > 0) getPreviewQueue().kick();
         const view = await trackViewOf(db, result.tip, kek);
         if (result.kind === 'refused') return { view, problem: { field: result.field, message: result.message } };
         return { view, problem: null };

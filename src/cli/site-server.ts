@@ -9,6 +9,8 @@
  *   on a small machine (README.md "Benchmarks").
  * - a request line whose path is not valid percent-encoding (`/search?q=%`): a Chinese 400 page
  *   instead of the adapter's English "Bad request.".
+ * - the tip forms' uploads: read with the per-file limit as they stream in (upload-guard.ts), then
+ *   handed to Astro.
  * Everything else goes to Astro unchanged. Both answers carry SECURITY_HEADERS like Astro's.
  */
 import http from 'node:http';
@@ -18,6 +20,7 @@ import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { guardTipUpload, isTipUpload } from './upload-guard.ts';
 
 /** Astro's request handler as exported by the @astrojs/node entry. */
 export type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -66,6 +69,10 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
           res.end(JSON.stringify({ error: '服务器内部错误' }));
         },
       );
+      return;
+    }
+    if (isTipUpload(req, target.path, target.query)) {
+      guardTipUpload(req, res, target.path, () => astro(req, res));
       return;
     }
     astro(req, res);

@@ -285,6 +285,7 @@ export const zh = {
     rewardPaid: '奖励已发放',
   } as Record<string, string>,
   notFound: { title: '页面不存在', lead: '您访问的页面不存在或已被移除。', home: '返回首页' },
+  uploadRefused: { title: '上传的文件过大', notSaved: '这份举报没有提交，填写的内容也没有保存。', back: '返回重新填写' },
   badRequest: { title: '请求地址有误', lead: '地址中含有无法识别的字符（例如单独的 %）。请检查地址，或返回首页重新查询。' },
 } as const;
 

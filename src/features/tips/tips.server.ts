@@ -37,8 +37,9 @@ function newAccessCode(): string {
 /**
  * Stores a validated tip. The same `submissionToken` twice (a reload or double click) stores one
  * tip and answers `duplicate` the second time. A near-same tip about the same workshop within a
- * day is stored and flagged (`duplicateOfTipId`) for staff. Throws on database failure; nothing is
- * stored then.
+ * day is stored and flagged (`duplicateOfTipId`) for staff. `options.proofOfWork`: whether the
+ * form's proof-of-work challenge was verified (./proof-of-work.server.ts), stored for staff.
+ * Throws on database failure; nothing is stored then.
  */
 export async function submitTip(
   db: Db,
@@ -46,6 +47,7 @@ export async function submitTip(
   form: TipForm,
   now = new Date(),
   evidence: { dataDir: string; files: EvidenceUpload[] } | null = null,
+  options: { proofOfWork?: boolean } = {},
 ): Promise<SubmitResult> {
   const existing = db.select({ receiptNo: tips.receiptNo }).from(tips).where(eq(tips.submissionToken, form.submissionToken)).get();
   if (existing) return { kind: 'duplicate', receiptNo: existing.receiptNo };
@@ -91,6 +93,7 @@ export async function submitTip(
               wrappedDataKey,
               keyId: dataKey ? kek.id : null,
               duplicateOfTipId,
+              proofOfWork: options.proofOfWork ?? false,
               submittedAt: at,
               updatedAt: at,
             })

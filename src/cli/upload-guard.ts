@@ -1,0 +1,123 @@
+/**
+ * Streaming limits on the tip forms' uploads, in front of Astro (site-server.ts): the multipart
+ * body of a tip or a reporter's message is parsed with busboy as it arrives, and a file over
+ * EVIDENCE_LIMITS.maxBytes (20 MiB) is refused with 413 the moment its 20 MiB + 1st byte arrives,
+ * without keeping any more of it (issue #4 point 3: "up to 10 files of 20 MB, enforced while
+ * streaming (413 with a Chinese message; the server keeps answering)"). After the answer the rest
+ * of the upload is read and thrown away (a browser shows an answer reliably only once it could send
+ * its request), up to MAX_BODY_BYTES; beyond that the connection is cut. A body within the limits
+ * is handed to Astro as the bytes that arrived (`req.body`, which @astrojs/node uses as the
+ * request body), and the Astro Action checks everything again.
+ *
+ * The answer to a refusal: for a form post (`/report?_action=…`, `/report/track?_action=…`) a
+ * Chinese HTML page naming the file; for a call from script (`/_actions/tips.*`) the JSON of an
+ * Astro ActionError `CONTENT_TOO_LARGE`, which `actions.tips.submit()` turns into its `error`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import busboy from 'busboy';
+import { EVIDENCE_LIMITS, safeDisplayName } from '../features/tips/evidence.ts';
+import { zh } from '../i18n/zh-CN.ts';
+import { escapeHtml } from '../lib/html.ts';
+import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+
+/** The whole body may not exceed this (bytes): 10 files of 20 MiB and 1 MiB of fields, as astro.config.mjs. */
+export const MAX_BODY_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
+
+/** Whether a request is a tip form upload this guard reads: POST multipart to the tip actions. */
+export function isTipUpload(req: IncomingMessage, path: string, query: string): boolean {
+  if (req.method !== 'POST') return false;
+  if (!/^multipart\/form-data\s*;/iu.test(req.headers['content-type'] ?? '')) return false;
+  // Astro's client calls the actions with or without a trailing slash
+  const bare = path.endsWith('/') ? path.slice(0, -1) : path;
+  if (bare === '/_actions/tips.submit' || bare === '/_actions/tips.message') return true;
+  const action = new URLSearchParams(query).get('_action');
+  return (path === '/report' && action === 'tips.submit') || (path === '/report/track' && action === 'tips.message');
+}
+
+/** The Chinese message for a refused upload: one file too large (its name), or the whole body. */
+export function tooLargeMessage(fileName: string | null): string {
+  const mb = EVIDENCE_LIMITS.maxBytes / 1024 / 1024;
+  return fileName === null
+    ? `上传的内容超过 ${MAX_BODY_BYTES / 1024 / 1024} MB，未能提交。每份举报最多 ${EVIDENCE_LIMITS.maxFiles} 个文件，每个不超过 ${mb} MB。`
+    : `文件“${safeDisplayName(fileName)}”超过 ${mb} MB，未能提交。请压缩或去掉这个文件后重新提交。`;
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, path: string, message: string): void {
+  const fromScript = path.startsWith('/_actions/');
+  const back = path.startsWith('/report/track') ? '/report/track' : '/report';
+  if (fromScript) {
+    res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ type: 'AstroActionError', code: 'CONTENT_TOO_LARGE', status: 413, message }));
+  } else {
+    const t = zh.uploadRefused;
+    res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t.title)} · ${escapeHtml(zh.site.name)}</title></head><body><main><h1>${escapeHtml(t.title)}</h1><p role="alert">${escapeHtml(message)}</p><p>${escapeHtml(t.notSaved)}</p><p><a href="${back}">${escapeHtml(t.back)}</a></p></main></body></html>`,
+    );
+  }
+}
+
+/**
+ * Reads a tip upload (see `isTipUpload`) with the limits above, then calls `next()` with
+ * `req.body` set to the bytes received — or answers 413 itself. A body busboy cannot parse is
+ * handed on as it is (Astro then answers its own error). Never throws.
+ */
+export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: ServerResponse, path: string, next: () => void): void {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    refuse(req, res, path, tooLargeMessage(null));
+    return;
+  }
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: EVIDENCE_LIMITS.maxBytes, fieldSize: 1024 * 1024 } });
+  } catch {
+    next();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let done = false;
+  const stop = (message: string) => {
+    if (done) return;
+    done = true;
+    req.unpipe(parser);
+    chunks.length = 0;
+    refuse(req, res, path, message);
+    req.resume();
+  };
+  const pass = () => {
+    if (done) return;
+    done = true;
+    req.unpipe(parser);
+    req.body = Buffer.concat(chunks, received);
+    chunks.length = 0;
+    next();
+  };
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (done) {
+      // refused: the rest is read and dropped, up to the largest body there can be
+      if (received > MAX_BODY_BYTES) req.destroy();
+      return;
+    }
+    if (received > MAX_BODY_BYTES) stop(tooLargeMessage(null));
+    else chunks.push(chunk);
+  });
+  parser.on('file', (_name, file, info) => {
+    file.on('limit', () => stop(tooLargeMessage(info.filename ?? '')));
+    file.resume();
+  });
+  parser.on('error', () => {
+    // not parseable here: Astro reads what arrived and answers for itself
+    req.on('end', pass);
+  });
+  parser.on('close', () => {
+    if (req.readableEnded) pass();
+    else req.on('end', pass);
+  });
+  req.on('error', () => {
+    done = true;
+  });
+  req.pipe(parser);
+}

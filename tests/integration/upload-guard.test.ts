@@ -1,0 +1,94 @@
+/**
+ * The streaming limits on tip uploads (src/cli/upload-guard.ts) in the site's real HTTP server
+ * (src/cli/site-server.ts), with a stand-in for Astro that reports the body it was handed: a file
+ * over 20 MiB is refused with 413 as it streams, in Chinese, as HTML for a form post and as an
+ * Astro ActionError for a script call; the server keeps answering; a body within the limits
+ * reaches Astro byte for byte.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meiliClient } from '../../src/features/search/search.server.ts';
+import { createSiteServer } from '../../src/cli/site-server.ts';
+import { MAX_BODY_BYTES } from '../../src/cli/upload-guard.ts';
+import { freshDb } from './helpers.ts';
+
+let server: http.Server;
+let base = '';
+/** Bodies the stand-in for Astro received, in order. */
+const handed: { url: string; bytes: number }[] = [];
+
+beforeAll(async () => {
+  const astro = (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse) => {
+    const body = req.body;
+    handed.push({ url: req.url ?? '', bytes: Buffer.isBuffer(body) ? body.length : -1 });
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('astro');
+  };
+  server = createSiteServer(astro, freshDb(), meiliClient({ host: 'http://127.0.0.1:9' }), () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A tip form with one file of `size` bytes named `name`. */
+function tipForm(name: string, size: number): FormData {
+  const form = new FormData();
+  form.append('subjectName', '无名作坊');
+  form.append('description', '测试上传大小限制。');
+  form.append('evidence', new Blob([new Uint8Array(size)], { type: 'image/jpeg' }), name);
+  return form;
+}
+
+describe('tip uploads', () => {
+  it('refuses a file over 20 MiB in a form post with a Chinese page naming it, and keeps answering', async () => {
+    const before = handed.length;
+    const res = await fetch(`${base}/report?_action=tips.submit`, { method: 'POST', body: tipForm('现场视频.mp4', 20 * 1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const html = await res.text();
+    expect(html).toContain('文件“现场视频.mp4”超过 20 MB');
+    expect(html).toContain('href="/report"');
+    expect(handed.length).toBe(before);
+    const next = await fetch(`${base}/report?_action=tips.submit`, { method: 'POST', body: tipForm('a.jpg', 10) });
+    expect(next.status).toBe(200);
+  });
+
+  it('answers a script call with the ActionError JSON the Astro client reads', async () => {
+    const res = await fetch(`${base}/_actions/tips.message/`, { method: 'POST', body: tipForm('<b>补拍.mov', 21 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { type: string; code: string; status: number; message: string };
+    expect(body).toMatchObject({ type: 'AstroActionError', code: 'CONTENT_TOO_LARGE', status: 413 });
+    expect(body.message).toContain('“<b>补拍.mov”');
+  });
+
+  it('hands a body within the limits to Astro byte for byte; other requests are not read', async () => {
+    const form = tipForm('ok.jpg', 20 * 1024 * 1024);
+    const encoded = new Uint8Array(await new Response(form).arrayBuffer());
+    const type = new Response(form).headers.get('content-type') ?? '';
+    const res = await fetch(`${base}/_actions/tips.submit`, { method: 'POST', body: encoded, headers: { 'Content-Type': type } });
+    expect(res.status).toBe(200);
+    expect(handed.at(-1)).toEqual({ url: '/_actions/tips.submit', bytes: encoded.length });
+    // not a tip upload: passed on without reading the body
+    await fetch(`${base}/search?q=x`, { method: 'POST', body: tipForm('x.jpg', 10) });
+    expect(handed.at(-1)).toEqual({ url: '/search?q=x', bytes: -1 });
+  });
+
+  it('refuses a declared body over the whole limit before reading it', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/report?_action=tips.submit`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(MAX_BODY_BYTES + 1) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('--x\r\n');
+    });
+    expect(status).toBe(413);
+  });
+});
