@@ -13,6 +13,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadKek } from '../features/tips/envelope.server.ts';
 import { rewrapTipKeys } from '../features/tips/rotate.server.ts';
+import { resealTotpSecrets } from '../features/staff/totp.server.ts';
 import { log, openData } from './bootstrap.ts';
 
 const { config, db } = openData();
@@ -25,9 +26,11 @@ if (!newValue) {
 }
 const newKek = loadKek(newValue, config.dataDir);
 const n = rewrapTipKeys(db, oldKek, newKek);
+// staff TOTP secrets are sealed under a key derived from the same KEK
+const totp = resealTotpSecrets(db, oldKek, newKek);
 if (fromFile) {
   const file = path.join(config.dataDir, 'keys', 'tip-kek');
   renameSync(file, `${file}.previous`);
   writeFileSync(file, newValue, { mode: 0o600 });
 }
-log(`re-wrapped ${n} tip data keys from key ${oldKek.id} to key ${newKek.id}${fromFile ? '; the new key is in DATA_DIR/keys/tip-kek' : '; now set TIP_KEK to TIP_KEK_NEW and restart'}`);
+log(`re-wrapped ${n} tip data keys and ${totp} staff TOTP secrets from key ${oldKek.id} to key ${newKek.id}${fromFile ? '; the new key is in DATA_DIR/keys/tip-kek' : '; now set TIP_KEK to TIP_KEK_NEW and restart'}`);

@@ -10,7 +10,7 @@
  * - `source` is `official` (imported from a published table) or `demo` (fictitious, generated).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
 
@@ -378,3 +378,96 @@ export type NewExposure = typeof exposures.$inferInsert;
 export type Tip = typeof tips.$inferSelect;
 export type TipEvidence = typeof tipEvidence.$inferSelect;
 export type TipMessage = typeof tipMessages.$inferSelect;
+
+/**
+ * Staff accounts of the back office (DESIGN.md "Staff back office"). The role fixes the level of
+ * the division the account is bound to: `provincialAdmin` the province (360000), `citySupervisor`
+ * a city (设区市), `countyOfficer` a county (县(市、区)); its jurisdiction is that division and its
+ * children (src/features/staff/authz.ts). Accounts are disabled, never deleted: the audit log
+ * points at them.
+ */
+export const staffUsers = sqliteTable(
+  'staff_users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** sign-in name, stored lower-case (src/features/staff/staff.ts `usernameSchema`). */
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['provincialAdmin', 'citySupervisor', 'countyOfficer'] }).notNull(),
+    divisionCode: text('division_code')
+      .notNull()
+      .references(() => divisions.code),
+    /** argon2id (PHC string). */
+    passwordHash: text('password_hash').notNull(),
+    passwordChangedAt: text('password_changed_at').notNull(),
+    /** set for an account created by another user: the first sign-in must choose a new password. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /** the TOTP secret (base32) sealed with AES-256-GCM under a key derived from the KEK; null = TOTP off. */
+    totpSecretSealed: text('totp_secret_sealed'),
+    /** a secret being enrolled, sealed the same way, until the user confirms it with a code. */
+    totpPendingSealed: text('totp_pending_sealed'),
+    /** id of the KEK the TOTP secrets are sealed under (see `Kek.id`). */
+    totpKeyId: text('totp_key_id'),
+    /** the 30-second time step of the last accepted code: a code is never accepted twice. */
+    totpLastStep: integer('totp_last_step'),
+    /** wrong passwords or codes since the last successful sign-in or lock. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: text('locked_until'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** the user who created this account; null for the first administrator (npm run admin:create). */
+    createdBy: integer('created_by').references((): AnySQLiteColumn => staffUsers.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('staff_users_username').on(t.username), index('staff_users_division').on(t.divisionCode)],
+);
+
+/**
+ * Signed-in sessions of staff. Only the SHA-256 (hex) of the cookie's random token is stored, so a
+ * copy of the database opens no session. Idle timeout and absolute lifetime:
+ * src/features/staff/staff.ts (`SESSION_IDLE_MS`, `SESSION_LIFETIME_MS`).
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: text('created_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    /** the absolute end of the session, whatever its activity. */
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/**
+ * The audit log of the back office: append-only (triggers in the migration refuse UPDATE and
+ * DELETE). `action` is one of `AuditAction` (src/features/staff/audit.server.ts). No secrets and no
+ * reporter's personal data go into `details`.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** instant, ISO-8601 UTC */
+    at: text('at').notNull(),
+    /** who acted; null when nobody was signed in (a failed sign-in with an unknown name, the command line) */
+    userId: integer('user_id').references(() => staffUsers.id),
+    action: text('action').notNull(),
+    tipId: integer('tip_id').references(() => tips.id),
+    /** the division the event concerns (the tip's county, the account's division): audit views are scoped by it */
+    divisionCode: text('division_code'),
+    /** what was acted on, as `kind:id` (e.g. `staffUser:12`) */
+    target: text('target'),
+    /** the reason the user gave, or the machine reason of a refusal (e.g. `wrongPassword`) */
+    reason: text('reason'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_user').on(t.userId), index('audit_log_tip').on(t.tipId), index('audit_log_action').on(t.action)],
+);
+
+export type StaffUser = typeof staffUsers.$inferSelect;
+export type NewStaffUser = typeof staffUsers.$inferInsert;
+export type Session = typeof sessions.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;

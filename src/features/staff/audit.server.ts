@@ -1,0 +1,94 @@
+/**
+ * The audit log of the back office (issue #5 point 7): append-only. Rows are only ever inserted
+ * here; the database refuses UPDATE and DELETE on `audit_log` (triggers in migration 0004).
+ * Entries name users by id and things by `kind:id`; they never carry a password, code, token,
+ * secret, or a reporter's personal data.
+ */
+import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { auditLog, type AuditEntry } from '../../db/schema.ts';
+
+/**
+ * What is logged. Sign-in: `signIn`, `signInFailed` (reason: unknownUser, wrongPassword, wrongCode,
+ * locked, disabled), `lockedOut`; sessions: `signOut`, `signOutEverywhere`; own account:
+ * `passwordChanged`, `passwordChangeFailed`, `totpEnabled`, `totpDisabled`, `totpFailed`;
+ * users: `userCreated`, `userDisabled`, `userEnabled`. Later features add theirs (tips: identity
+ * revealed, evidence opened, transitions, reward decisions).
+ */
+export type AuditAction =
+  | 'signIn'
+  | 'signInFailed'
+  | 'lockedOut'
+  | 'signOut'
+  | 'signOutEverywhere'
+  | 'passwordChanged'
+  | 'passwordChangeFailed'
+  | 'totpEnabled'
+  | 'totpDisabled'
+  | 'totpFailed'
+  | 'userCreated'
+  | 'userDisabled'
+  | 'userEnabled';
+
+/** One event to append. */
+export interface AuditEvent {
+  /** who acted; null when nobody is signed in */
+  userId: number | null;
+  action: AuditAction;
+  tipId?: number | null;
+  divisionCode?: string | null;
+  /** `kind:id`, e.g. `staffUser:12` */
+  target?: string | null;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+type Writer = Pick<Db, 'insert'>;
+
+/** Appends one entry at `now`; `db` may be a transaction, so that the entry commits with the change it records. */
+export function appendAudit(db: Writer, event: AuditEvent, now: Date = new Date()): void {
+  db.insert(auditLog)
+    .values({
+      at: now.toISOString(),
+      userId: event.userId,
+      action: event.action,
+      tipId: event.tipId ?? null,
+      divisionCode: event.divisionCode ?? null,
+      target: event.target ?? null,
+      reason: event.reason ?? null,
+      details: event.details ?? {},
+    })
+    .run();
+}
+
+/** Filters of the audit view: all optional; `from`/`to` are ISO instants (`to` exclusive). */
+export interface AuditFilter {
+  userId?: number;
+  tipId?: number;
+  action?: string;
+  from?: string;
+  to?: string;
+  /** only entries about these divisions (a city supervisor's jurisdiction); undefined = all */
+  divisionCodes?: ReadonlySet<string>;
+  limit?: number;
+  offset?: number;
+}
+
+/** Entries matching `filter`, newest first (at most `limit`, default 100). */
+export function queryAudit(db: Db, filter: AuditFilter = {}): AuditEntry[] {
+  const where: SQL[] = [];
+  if (filter.userId !== undefined) where.push(eq(auditLog.userId, filter.userId));
+  if (filter.tipId !== undefined) where.push(eq(auditLog.tipId, filter.tipId));
+  if (filter.action !== undefined) where.push(eq(auditLog.action, filter.action));
+  if (filter.from !== undefined) where.push(gte(auditLog.at, filter.from));
+  if (filter.to !== undefined) where.push(lt(auditLog.at, filter.to));
+  if (filter.divisionCodes !== undefined) where.push(inArray(auditLog.divisionCode, [...filter.divisionCodes]));
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .all();
+}
