@@ -194,6 +194,8 @@ export const honors = sqliteTable(
     validUntil: text('valid_until'),
     withdrawnOn: text('withdrawn_on'),
     source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    /** the staff user who entered it in the back office (null for imported and seeded rows) */
+    createdBy: integer('created_by'),
     createdAt: createdAt(),
   },
   (t) => [index('honors_party').on(t.partyId)],
@@ -218,6 +220,8 @@ export const exposures = sqliteTable(
     publishedOn: text('published_on').notNull(),
     withdrawnOn: text('withdrawn_on'),
     source: text('source', { enum: ['official', 'demo'] }).notNull(),
+    /** the staff user who entered it in the back office (null for imported and seeded rows) */
+    createdBy: integer('created_by'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('exposures_slug').on(t.slug), index('exposures_published').on(t.publishedOn)],
@@ -254,6 +258,12 @@ export const tips = sqliteTable(
     duplicateOfTipId: integer('duplicate_of_tip_id'),
     /** whether the proof-of-work challenge was solved (the form without JavaScript cannot): staff see it */
     proofOfWork: integer('proof_of_work', { mode: 'boolean' }).notNull().default(false),
+    /** 不予受理: the reason given to the reporter (issue #5 point 4). */
+    declineReason: text('decline_reason'),
+    /** 办结: the outcome of the case as told to the reporter. */
+    caseOutcome: text('case_outcome'),
+    /** 办结: the penalty the case ended in, when there was one (its fine and confiscation feed the reward). */
+    penaltyId: integer('penalty_id').references(() => penalties.id),
     submittedAt: text('submitted_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -351,8 +361,60 @@ export const tipEvents = sqliteTable(
     status: text('status').notNull(),
     at: text('at').notNull(),
     note: text('note'),
+    /** the staff user who made the transition (null for the reporter's submission) */
+    staffUserId: integer('staff_user_id'),
   },
   (t) => [index('tip_events_tip').on(t.tipId)],
+);
+
+/**
+ * The reward of a tip (DESIGN.md "Tip-offs" → Rewards; src/features/tips/reward.ts): the level
+ * staff chose, the fines and confiscations it was computed from and the amount, all in yuan; then
+ * the payment date. One per tip.
+ */
+export const rewards = sqliteTable(
+  'rewards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tipId: integer('tip_id').notNull().references(() => tips.id),
+    level: integer('level').notNull(),
+    fineYuan: real('fine_yuan').notNull(),
+    confiscationYuan: real('confiscation_yuan').notNull(),
+    amountYuan: real('amount_yuan').notNull(),
+    decidedOn: text('decided_on').notNull(),
+    decidedBy: integer('decided_by').notNull(),
+    paidOn: text('paid_on'),
+    paidBy: integer('paid_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('rewards_tip').on(t.tipId)],
+);
+
+/**
+ * An operator's reply or objection (异议) to one of its public records, shown beside the record
+ * with the staff decision (DESIGN.md data model `replies`; issue #5 point 6). `recordKind` +
+ * `recordId` name the record; `status`: pending until decided, then `upheld` (the record stands,
+ * the reply is shown with the decision) or `corrected` (the record was corrected or withdrawn).
+ */
+export const replies = sqliteTable(
+  'replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partyId: integer('party_id')
+      .notNull()
+      .references(() => parties.id),
+    recordKind: text('record_kind', { enum: ['penalty', 'samplingTest', 'inspection', 'exposure', 'honor'] }).notNull(),
+    recordId: integer('record_id').notNull(),
+    receivedOn: text('received_on').notNull(),
+    /** the operator's words, shown as text */
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'upheld', 'corrected'] }).notNull(),
+    decisionNote: text('decision_note'),
+    decidedOn: text('decided_on'),
+    decidedBy: integer('decided_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('replies_party').on(t.partyId)],
 );
 
 /** Small key/value store: search index fingerprint, seed markers. */
@@ -378,6 +440,8 @@ export type NewExposure = typeof exposures.$inferInsert;
 export type Tip = typeof tips.$inferSelect;
 export type TipEvidence = typeof tipEvidence.$inferSelect;
 export type TipMessage = typeof tipMessages.$inferSelect;
+export type Reward = typeof rewards.$inferSelect;
+export type Reply = typeof replies.$inferSelect;
 
 /**
  * Staff accounts of the back office (DESIGN.md "Staff back office"). The role fixes the level of
