@@ -12,6 +12,8 @@ import { findTipByAccess, submitTip, trackTip, trackViewOf } from '../features/t
 import { addReporterMessage } from '../features/tips/messages.server.ts';
 import { spendTipProof, verifyTipProof } from '../features/tips/proof-of-work.server.ts';
 import { z } from '../lib/zod.ts';
+import { takeParsedUpload, UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
+import type { EvidenceUpload } from '../features/tips/evidence.server.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
 import { clearTrackFailures, clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
@@ -24,6 +26,24 @@ function clientAddressOf(context: { clientAddress: string }): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The evidence files of a tip form: those the site's server parsed from the upload stream
+ * (src/lib/parsed-uploads.ts; field `evidence`, empty "no file chosen" parts dropped), or else the
+ * form's own File objects (another way of serving the build). With `checked` (the default) more
+ * than 10 files is refused like the schema refuses them (ActionError BAD_REQUEST, shown at the
+ * evidence field); each file's 20 MiB was enforced while streaming.
+ */
+async function evidenceOf(request: Request, formFiles: File[] | undefined, options: { checked?: boolean } = {}): Promise<EvidenceUpload[]> {
+  const parsed = takeParsedUpload(request.headers.get(UPLOAD_HEADER));
+  const files = parsed
+    ? parsed.filter((f) => f.field === 'evidence' && (f.bytes.byteLength > 0 || f.name !== '')).map((f) => ({ bytes: f.bytes, originalName: f.name }))
+    : await Promise.all((formFiles ?? []).map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name })));
+  if ((options.checked ?? true) && files.length > EVIDENCE_LIMITS.maxFiles) {
+    throw new ActionError({ code: 'BAD_REQUEST', message: `最多上传${EVIDENCE_LIMITS.maxFiles}个证据文件，您选择了${files.length}个` });
+  }
+  return files;
 }
 
 function lockedMessage(until: string): string {
@@ -55,7 +75,7 @@ export const server = {
             throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交过于频繁：同一网络每小时最多提交${config.TIP_RATE_LIMIT}份举报，请约${Math.ceil(limit.retryAfterSec / 60)}分钟后再试。您填写的内容已保留。` });
           }
         }
-        const files = await Promise.all((input.evidence ?? []).map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name })));
+        const files = await evidenceOf(context.request, input.evidence);
         // not solved (no JavaScript, expired…): stored all the same, flagged for staff
         const proof = await verifyTipProof(kek, input.altcha);
         try {
@@ -108,15 +128,15 @@ export const server = {
           .transform((files) => files.filter((f) => f.size > 0 || f.name !== ''))
           .optional(),
       }),
-      handler: async (input) => {
+      handler: async (input, context) => {
         const config = getConfig();
         const db = getDb();
         const kek = loadKek(config.TIP_KEK, config.dataDir);
         const locked = trackLockedUntil(db, input.receiptNo);
         if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
-        const uploads = input.evidence ?? [];
-        const tooBig = uploads.find((f) => f.size > EVIDENCE_LIMITS.maxBytes);
-        const refusedFiles = tooBig ? new EvidenceError('tooLarge', tooBig.name).message : uploads.length > EVIDENCE_LIMITS.maxFiles ? new EvidenceError('tooMany').message : null;
+        const uploads = await evidenceOf(context.request, input.evidence, { checked: false });
+        const tooBig = uploads.find((f) => f.bytes.byteLength > EVIDENCE_LIMITS.maxBytes);
+        const refusedFiles = tooBig ? new EvidenceError('tooLarge', tooBig.originalName).message : uploads.length > EVIDENCE_LIMITS.maxFiles ? new EvidenceError('tooMany').message : null;
         // files refused before reading them: the code is still checked (and a failure recorded), nothing is stored
         const result = refusedFiles
           ? await findTipByAccess(db, input.receiptNo, input.accessCode).then((tip) => tip && { kind: 'refused' as const, tip, field: 'evidence' as const, message: refusedFiles })
@@ -124,7 +144,7 @@ export const server = {
               receiptNo: input.receiptNo,
               accessCode: input.accessCode,
               text: input.text,
-              files: await Promise.all(uploads.map(async (f) => ({ bytes: new Uint8Array(await f.arrayBuffer()), originalName: f.name }))),
+              files: uploads,
               dataDir: config.dataDir,
             });
         if (!result) {

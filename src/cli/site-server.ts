@@ -21,6 +21,7 @@ import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
 import { guardTipUpload, isTipUpload } from './upload-guard.ts';
+import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 
 /** Astro's request handler as exported by the @astrojs/node entry. */
 export type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -51,6 +52,8 @@ function splitTarget(target: string): { path: string; query: string } | null {
  */
 export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void): http.RequestListener {
   return (req, res) => {
+    // only this server names parsed uploads (src/lib/parsed-uploads.ts): never a client
+    delete req.headers[UPLOAD_HEADER];
     const target = splitTarget(req.url ?? '/');
     if (target === null) {
       res.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });

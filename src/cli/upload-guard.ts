@@ -14,11 +14,13 @@
  * Astro ActionError `CONTENT_TOO_LARGE`, which `actions.tips.submit()` turns into its `error`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import { EVIDENCE_LIMITS, safeDisplayName } from '../features/tips/evidence.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { putParsedUpload, takeParsedUpload, UPLOAD_HEADER, type ParsedFile } from '../lib/parsed-uploads.ts';
 
 /** The whole body may not exceed this (bytes): 10 files of 20 MiB and 1 MiB of fields, as astro.config.mjs. */
 export const MAX_BODY_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
@@ -57,10 +59,20 @@ function refuse(req: IncomingMessage, res: ServerResponse, path: string, message
   }
 }
 
+/** Multipart body of text fields only, with a new boundary: `{ body, contentType }`. */
+function fieldsOnlyBody(fields: [string, string][]): { body: Buffer; contentType: string } {
+  const boundary = `----fangxin${randomBytes(12).toString('hex')}`;
+  const quote = (name: string) => name.replace(/["\r\n]/gu, (c) => encodeURIComponent(c));
+  const parts = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`);
+  return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /**
- * Reads a tip upload (see `isTipUpload`) with the limits above, then calls `next()` with
- * `req.body` set to the bytes received — or answers 413 itself. A body busboy cannot parse is
- * handed on as it is (Astro then answers its own error). Never throws.
+ * Reads a tip upload (see `isTipUpload`) with the limits above, then calls `next()` — or answers
+ * 413 itself. Parsed, the body is handed on as its text fields alone (`req.body`, a new
+ * Content-Type) and the files are kept for the action (src/lib/parsed-uploads.ts, id in
+ * UPLOAD_HEADER). A body busboy cannot parse is handed on byte for byte (Astro then answers its
+ * own error). Never throws.
  */
 export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: ServerResponse, path: string, next: () => void): void {
   const declared = Number(req.headers['content-length']);
@@ -70,19 +82,29 @@ export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: S
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: EVIDENCE_LIMITS.maxBytes, fieldSize: 1024 * 1024 } });
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      // busboy reports `limit` on reaching fileSize: one byte more than a file may have
+      limits: { fileSize: EVIDENCE_LIMITS.maxBytes + 1, fieldSize: 1024 * 1024, fields: 100, files: 100 },
+    });
   } catch {
     next();
     return;
   }
+  // the raw body, in case busboy cannot parse it; file parts are views into these chunks
   const chunks: Buffer[] = [];
+  const fields: [string, string][] = [];
+  const files: { field: string; name: string; chunks: Buffer[] }[] = [];
   let received = 0;
   let done = false;
+  let unparseable = false;
   const stop = (message: string) => {
     if (done) return;
     done = true;
     req.unpipe(parser);
     chunks.length = 0;
+    files.length = 0;
     refuse(req, res, path, message);
     req.resume();
   };
@@ -90,8 +112,21 @@ export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: S
     if (done) return;
     done = true;
     req.unpipe(parser);
-    req.body = Buffer.concat(chunks, received);
+    if (unparseable) {
+      req.body = Buffer.concat(chunks, received);
+    } else {
+      const parsed: ParsedFile[] = files.map((f) => ({ field: f.field, name: f.name, bytes: Buffer.concat(f.chunks) }));
+      const { body, contentType } = fieldsOnlyBody(fields);
+      req.headers['content-type'] = contentType;
+      req.headers['content-length'] = String(body.length);
+      const id = putParsedUpload(parsed);
+      req.headers[UPLOAD_HEADER] = id;
+      req.body = body;
+      // the action takes the files; when it never ran (a refused form), they go with the answer
+      res.on('close', () => takeParsedUpload(id));
+    }
     chunks.length = 0;
+    files.length = 0;
     next();
   };
   req.on('data', (chunk: Buffer) => {
@@ -104,13 +139,18 @@ export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: S
     if (received > MAX_BODY_BYTES) stop(tooLargeMessage(null));
     else chunks.push(chunk);
   });
-  parser.on('file', (_name, file, info) => {
+  parser.on('field', (name, value) => fields.push([name, value]));
+  parser.on('file', (field, file, info) => {
+    const entry = { field, name: info.filename ?? '', chunks: [] as Buffer[] };
+    files.push(entry);
+    file.on('data', (data: Buffer) => entry.chunks.push(data));
     file.on('limit', () => stop(tooLargeMessage(info.filename ?? '')));
-    file.resume();
   });
   parser.on('error', () => {
     // not parseable here: Astro reads what arrived and answers for itself
-    req.on('end', pass);
+    unparseable = true;
+    if (req.readableEnded) pass();
+    else req.on('end', pass);
   });
   parser.on('close', () => {
     if (req.readableEnded) pass();

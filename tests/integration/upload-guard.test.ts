@@ -3,7 +3,8 @@
  * (src/cli/site-server.ts), with a stand-in for Astro that reports the body it was handed: a file
  * over 20 MiB is refused with 413 as it streams, in Chinese, as HTML for a form post and as an
  * Astro ActionError for a script call; the server keeps answering; a body within the limits
- * reaches Astro byte for byte.
+ * reaches Astro as its text fields, with the files handed over through src/lib/parsed-uploads.ts;
+ * a client cannot name a parsed upload itself.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,17 +12,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meiliClient } from '../../src/features/search/search.server.ts';
 import { createSiteServer } from '../../src/cli/site-server.ts';
 import { MAX_BODY_BYTES } from '../../src/cli/upload-guard.ts';
+import { putParsedUpload, takeParsedUpload, UPLOAD_HEADER } from '../../src/lib/parsed-uploads.ts';
 import { freshDb } from './helpers.ts';
 
 let server: http.Server;
 let base = '';
-/** Bodies the stand-in for Astro received, in order. */
-const handed: { url: string; bytes: number }[] = [];
+/** What the stand-in for Astro received, in order: URL, body size, text body, handed-over files. */
+const handed: { url: string; bytes: number; text: string; files: { field: string; name: string; size: number }[] | null }[] = [];
 
 beforeAll(async () => {
   const astro = (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse) => {
     const body = req.body;
-    handed.push({ url: req.url ?? '', bytes: Buffer.isBuffer(body) ? body.length : -1 });
+    const files = takeParsedUpload(req.headers[UPLOAD_HEADER] as string | undefined);
+    handed.push({
+      url: req.url ?? '',
+      bytes: Buffer.isBuffer(body) ? body.length : -1,
+      text: Buffer.isBuffer(body) ? body.toString('utf8') : '',
+      files: files && files.map((f) => ({ field: f.field, name: f.name, size: f.bytes.length })),
+    });
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('astro');
   };
@@ -63,16 +71,33 @@ describe('tip uploads', () => {
     expect(body.message).toContain('“<b>补拍.mov”');
   });
 
-  it('hands a body within the limits to Astro byte for byte; other requests are not read', async () => {
-    const form = tipForm('ok.jpg', 20 * 1024 * 1024);
-    const encoded = new Uint8Array(await new Response(form).arrayBuffer());
-    const type = new Response(form).headers.get('content-type') ?? '';
-    const res = await fetch(`${base}/_actions/tips.submit`, { method: 'POST', body: encoded, headers: { 'Content-Type': type } });
+  it('hands Astro the text fields and the parsed files of a body within the limits; other requests are not read', async () => {
+    const form = tipForm('现场.jpg', 20 * 1024 * 1024);
+    form.append('evidence', new Blob([]), '');
+    const res = await fetch(`${base}/_actions/tips.submit`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    expect(handed.at(-1)).toEqual({ url: '/_actions/tips.submit', bytes: encoded.length });
+    const last = handed.at(-1);
+    expect(last?.url).toBe('/_actions/tips.submit');
+    expect(last?.bytes).toBeLessThan(2000);
+    // the fields, decoded and re-encoded as UTF-8, in a body Astro parses itself
+    const reparsed = await new Request('http://x/', { method: 'POST', body: last?.text, headers: { 'Content-Type': `multipart/form-data; boundary=${/^--(.+)\r\n/u.exec(last?.text ?? '')?.[1] ?? ''}` } }).formData();
+    expect(reparsed.get('subjectName')).toBe('无名作坊');
+    expect(reparsed.get('description')).toBe('测试上传大小限制。');
+    expect(reparsed.get('evidence')).toBeNull();
+    expect(last?.files).toEqual([
+      { field: 'evidence', name: '现场.jpg', size: 20 * 1024 * 1024 },
+      { field: 'evidence', name: '', size: 0 },
+    ]);
     // not a tip upload: passed on without reading the body
     await fetch(`${base}/search?q=x`, { method: 'POST', body: tipForm('x.jpg', 10) });
-    expect(handed.at(-1)).toEqual({ url: '/search?q=x', bytes: -1 });
+    expect(handed.at(-1)).toMatchObject({ url: '/search?q=x', bytes: -1, files: null });
+  });
+
+  it('ignores a parsed-upload header sent by a client', async () => {
+    putParsedUpload([{ field: 'evidence', name: 'planted.jpg', bytes: Buffer.from('x') }]);
+    const res = await fetch(`${base}/search?q=x`, { headers: { [UPLOAD_HEADER]: 'guess' } });
+    expect(res.status).toBe(200);
+    expect(handed.at(-1)).toMatchObject({ url: '/search?q=x', files: null });
   });
 
   it('refuses a declared body over the whole limit before reading it', async () => {
