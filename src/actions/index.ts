@@ -12,7 +12,7 @@ import { findTipByAccess, submitTip, trackTip, trackViewOf } from '../features/t
 import { addReporterMessage } from '../features/tips/messages.server.ts';
 import { spendTipProof, verifyTipProof } from '../features/tips/proof-of-work.server.ts';
 import { z } from '../lib/zod.ts';
-import { takeParsedUpload, UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
+import { dropKeptUpload, keptUpload, takeParsedUpload, UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 import type { EvidenceUpload } from '../features/tips/evidence.server.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
@@ -62,6 +62,8 @@ export const server = {
       }).safeExtend({
         // the proof-of-work widget's answer (src/features/tips/proof-of-work.server.ts); absent without JavaScript
         altcha: z.string().nullish(),
+        // checked when the files kept from a refused attempt are not to be sent (src/lib/parsed-uploads.ts)
+        discardKept: z.string().nullish(),
       }),
       // counted as busy: the preview queue waits while tips are being filed
       handler: (input, context) => submissions.during(async () => {
@@ -75,19 +77,27 @@ export const server = {
             throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交过于频繁：同一网络每小时最多提交${config.TIP_RATE_LIMIT}份举报，请约${Math.ceil(limit.retryAfterSec / 60)}分钟后再试。您填写的内容已保留。` });
           }
         }
-        const files = await evidenceOf(context.request, input.evidence);
+        let files = await evidenceOf(context.request, input.evidence);
+        // no file chosen this time: the files kept from the refused attempt of this form, unless discarded
+        if (files.length === 0 && input.discardKept !== 'on') files = keptUpload(input.submissionToken).map((f) => ({ bytes: f.bytes, originalName: f.name }));
+        if (input.discardKept === 'on') dropKeptUpload(input.submissionToken);
         // not solved (no JavaScript, expired…): stored all the same, flagged for staff
         const proof = await verifyTipProof(kek, input.altcha);
         try {
           const result = await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files }, { proofOfWork: proof.kind === 'verified' });
           if (proof.kind === 'verified' && result.kind === 'created') spendTipProof(proof.nonce);
+          dropKeptUpload(input.submissionToken);
           // only a stored tip uses up the hour
           if (limitKey && result.kind === 'created') takeRateLimit(getDb(), limitKey, Number.MAX_SAFE_INTEGER, TIP_RATE_LIMIT.windowMs);
           // previews are made after the receipt (src/features/tips/previews.server.ts)
           if (files.length > 0) getPreviewQueue().kick();
           return result;
         } catch (e) {
-          if (e instanceof EvidenceError) throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
+          // a refused file is not kept: the reporter chooses the files again
+          if (e instanceof EvidenceError) {
+            dropKeptUpload(input.submissionToken);
+            throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
+          }
           throw e;
         }
       }),

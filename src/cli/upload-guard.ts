@@ -20,7 +20,7 @@ import { EVIDENCE_LIMITS, safeDisplayName } from '../features/tips/evidence.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
-import { putParsedUpload, takeParsedUpload, UPLOAD_HEADER, type ParsedFile } from '../lib/parsed-uploads.ts';
+import { keepUpload, putParsedUpload, takeParsedUpload, UPLOAD_HEADER, type ParsedFile } from '../lib/parsed-uploads.ts';
 
 /** The whole body may not exceed this (bytes): 10 files of 20 MiB and 1 MiB of fields, as astro.config.mjs. */
 export const MAX_BODY_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
@@ -119,6 +119,10 @@ export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: S
       const { body, contentType } = fieldsOnlyBody(fields);
       req.headers['content-type'] = contentType;
       req.headers['content-length'] = String(body.length);
+      // kept for this form in case it is refused (src/lib/parsed-uploads.ts `keepUpload`)
+      const token = fields.find(([name]) => name === 'submissionToken')?.[1];
+      const evidence = parsed.filter((f) => f.field === 'evidence' && (f.bytes.byteLength > 0 || f.name !== ''));
+      if (token && evidence.length > 0 && evidence.length <= EVIDENCE_LIMITS.maxFiles) keepUpload(token, evidence);
       const id = putParsedUpload(parsed);
       req.headers[UPLOAD_HEADER] = id;
       req.body = body;

@@ -207,6 +207,8 @@ export const zh = {
     evidence: '证据（照片、视频或文件）',
     evidenceHint: '可选，最多10个，每个不超过20 MB；支持 JPEG、PNG、WebP、HEIC 照片，MP4 视频和 PDF。照片会去除位置等信息后再给工作人员预览，原件加密保存。',
     evidenceAgain: '您填写的内容已保留，请重新选择证据文件。',
+    keptFiles: (n: number) => `已保留您上次选择的 ${n} 个文件，重新提交时会一并提交（30 分钟内有效）；如需更换，请重新选择文件：`,
+    discardKept: '不提交这些已保留的文件',
     tooLarge: '上传的文件总大小超过限制（10个文件、每个20 MB）。请减少或压缩文件后重新提交。',
     reporter: '举报人',
     anonymous: '匿名举报',

@@ -51,3 +51,52 @@ export function takeParsedUpload(id: string | null | undefined): ParsedFile[] | 
   s.delete(id);
   return entry.files;
 }
+
+/**
+ * Files kept for a form that was refused, so that the reporter without JavaScript does not have
+ * to choose them again (issue #4 point 1: errors "keep what was typed and uploaded"). Keyed by the
+ * form's random `submissionToken`, which only that browser's page holds; in memory only (never on
+ * disk unsealed), for KEPT_TTL_MS, at most KEPT_MAX_BYTES in all (the oldest are dropped first).
+ */
+const KEPT = Symbol.for('fangxin.keptUploads');
+const KEPT_TTL_MS = 30 * 60 * 1000;
+const KEPT_MAX_BYTES = 512 * 1024 * 1024;
+
+type Kept = Map<string, { files: ParsedFile[]; at: number; bytes: number }>;
+
+function kept(): Kept {
+  const g = globalThis as { [KEPT]?: Kept };
+  g[KEPT] ??= new Map();
+  return g[KEPT];
+}
+
+function pruneKept(now: number): void {
+  const k = kept();
+  for (const [token, entry] of k) if (now - entry.at > KEPT_TTL_MS) k.delete(token);
+  let total = [...k.values()].reduce((n, e) => n + e.bytes, 0);
+  for (const [token, entry] of k) {
+    if (total <= KEPT_MAX_BYTES) break;
+    k.delete(token);
+    total -= entry.bytes;
+  }
+}
+
+/** Keeps `files` for the form `token` (replacing what was kept for it). */
+export function keepUpload(token: string, files: ParsedFile[], now = Date.now()): void {
+  const k = kept();
+  k.delete(token);
+  k.set(token, { files, at: now, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0) });
+  pruneKept(now);
+}
+
+/** The files kept for `token` (still kept), or an empty list. */
+export function keptUpload(token: string | null | undefined, now = Date.now()): ParsedFile[] {
+  if (!token) return [];
+  pruneKept(now);
+  return kept().get(token)?.files ?? [];
+}
+
+/** Forgets the files kept for `token` (the tip was stored, or a kept file was refused). */
+export function dropKeptUpload(token: string | null | undefined): void {
+  if (token) kept().delete(token);
+}
