@@ -9,19 +9,20 @@
  * 4. Runs one fixed query mix against Meilisearch directly (exactly `meiliRequestFor(query)`) and
  *    against `GET /api/v1/search`: sequential latency (sides interleaved) and throughput at
  *    concurrency 8 (sides in A-B-B-A order); prints a table, the API/direct ratios (target p50
- *    ≤ 1.3) and peak RSS of the site, Meilisearch and this process. A third, reference side sends
- *    the direct request asking for an uncompressed answer (see `Side`).
- * 5. Stops the site and Meilisearch by PID and removes the folder, also on an error or SIGINT.
+ *    ≤ 1.3) and peak RSS of the site, Meilisearch and this process. A third side, the floor, is
+ *    a minimal HTTP proxy process (tests/bench/floor-proxy.ts): what any service in front of
+ *    Meilisearch costs on this machine, so the API's own share can be told from the hop's.
+ * 5. Stops the site, the floor proxy and Meilisearch by PID and removes the folder, also on an error or SIGINT.
  *
  * All traffic goes to 127.0.0.1; every loop is bounded in count and time. The process exits
  * non-zero only on a real error (a failed step, a degraded or failing API).
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Meilisearch } from 'meilisearch';
+import type { Meilisearch } from 'meilisearch';
 import { generateDemo } from '../../seeds/demo/generate.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
@@ -90,17 +91,16 @@ const QUERY_MIX: readonly string[] = [
 ];
 
 /**
- * `direct`: the site's own client (`meiliClient`); `api`: the site; `ref`: the same Meilisearch
- * request from a client that asks for an uncompressed answer (`Accept-Encoding: identity`), for
- * reference — a compressed answer comes in two TCP writes, which can stall on delayed ACKs.
+ * `direct`: the site's own client (`meiliClient`); `api`: the site; `floor`: the minimal proxy
+ * process (tests/bench/floor-proxy.ts) making the same Meilisearch request.
  */
-type Side = 'direct' | 'api' | 'ref';
-const SIDES: readonly Side[] = ['direct', 'api', 'ref'];
+type Side = 'direct' | 'api' | 'floor';
+const SIDES: readonly Side[] = ['direct', 'api', 'floor'];
 /** Orders of one round of interleaved calls: each side goes first, second and third in turn. */
 const ROTATIONS: readonly (readonly Side[])[] = [
-  ['direct', 'api', 'ref'],
-  ['api', 'ref', 'direct'],
-  ['ref', 'direct', 'api'],
+  ['direct', 'api', 'floor'],
+  ['api', 'floor', 'direct'],
+  ['floor', 'direct', 'api'],
 ];
 
 /** One entry of the mix: the query string and the parsed query both sides use. */
@@ -157,10 +157,10 @@ function directCaller(client: Meilisearch): Caller {
   };
 }
 
-/** The API side: `GET /api/v1/search?<qs>` on the site. */
-function apiCaller(base: string): Caller {
+/** An HTTP side: `GET <base><path>?<qs>` — the site's `/api/v1/search`, or the floor proxy's `/`. */
+function apiCaller(base: string, pathname = '/api/v1/search'): Caller {
   return async (entry) => {
-    const res = await fetch(`${base}/api/v1/search?${new URLSearchParams(entry.qs).toString()}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${base}${pathname}?${new URLSearchParams(entry.qs).toString()}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     if (res.status !== 200) {
       const text = await res.text();
       throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
@@ -188,7 +188,7 @@ async function timed(call: Caller, entry: MixEntry, into: LoopResult): Promise<v
 
 /** An empty result per side. */
 function emptyLoops(): Record<Side, LoopResult> {
-  return { direct: emptyLoop(), api: emptyLoop(), ref: emptyLoop() };
+  return { direct: emptyLoop(), api: emptyLoop(), floor: emptyLoop() };
 }
 
 /**
@@ -249,15 +249,17 @@ interface Resources {
   db: Db | null;
   meili: LocalMeili | null;
   site: ChildProcess | null;
+  floor: ChildProcess | null;
 }
 
-const resources: Resources = { dataDir: null, db: null, meili: null, site: null };
+const resources: Resources = { dataDir: null, db: null, meili: null, site: null, floor: null };
 
 let cleaning: Promise<void> | null = null;
 /** Stops the site and Meilisearch, closes the database, removes the temporary folder. Idempotent. */
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     if (resources.site) await stopSite(resources.site).catch((e: unknown) => say(`could not stop the site: ${String(e)}`));
+    if (resources.floor && resources.floor.exitCode === null) resources.floor.kill('SIGTERM');
     if (resources.meili) await resources.meili.stop().catch((e: unknown) => say(`could not stop Meilisearch: ${String(e)}`));
     try {
       resources.db?.$client.close();
@@ -274,6 +276,31 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     say(`${sig}: cleaning up`);
     void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Starts the floor proxy (tests/bench/floor-proxy.ts) against `meili`; resolves to its base URL. */
+function startFloorProxy(meili: LocalMeili): Promise<string> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'floor-proxy.ts')], {
+    env: { ...process.env, MEILI_HOST: meili.host, MEILI_API_KEY: meili.masterKey },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  resources.floor = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the floor proxy did not start within 30 s')), 30_000);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /listening (\d+)/u.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the floor proxy exited (code ${String(code)})`));
+    });
   });
 }
 
@@ -331,14 +358,14 @@ async function main(): Promise<void> {
   buildIfMissing();
   const site = await startSite(dataDir, meili);
 
-  const reference = new Meilisearch({ host: meili.host, apiKey: meili.masterKey, timeout: 3000, requestInit: { headers: { 'Accept-Encoding': 'identity' } } });
-  const callers: Record<Side, Caller> = { direct: directCaller(client), api: apiCaller(site.base), ref: directCaller(reference) };
+  const floorBase = await startFloorProxy(meili);
+  const callers: Record<Side, Caller> = { direct: directCaller(client), api: apiCaller(site.base), floor: apiCaller(floorBase, '/') };
 
   // same totals on every side, or the comparison is meaningless
-  const totals: { qs: string; direct: number; api: number; ref: number }[] = [];
-  for (const entry of mix) totals.push({ qs: entry.qs, direct: await callers.direct(entry), api: await callers.api(entry), ref: await callers.ref(entry) });
-  const mismatched = totals.filter((t) => t.direct !== t.api || t.direct !== t.ref);
-  if (mismatched.length) say(`WARNING: totals differ between the sides for ${mismatched.map((t) => `${t.qs} (${t.direct} / ${t.api} / ${t.ref})`).join(', ')}`);
+  const totals: { qs: string; direct: number; api: number; floor: number }[] = [];
+  for (const entry of mix) totals.push({ qs: entry.qs, direct: await callers.direct(entry), api: await callers.api(entry), floor: await callers.floor(entry) });
+  const mismatched = totals.filter((t) => t.direct !== t.api || t.direct !== t.floor);
+  if (mismatched.length) say(`WARNING: totals differ between the sides for ${mismatched.map((t) => `${t.qs} (${t.direct} / ${t.api} / ${t.floor})`).join(', ')}`);
 
   // 4. warm-up, sequential latency, throughput
   const warm = await sequential(mix, callers, WARMUP_PER_SIDE, 60_000);
@@ -371,18 +398,18 @@ async function main(): Promise<void> {
   // report
   const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
   const rps = (r: LoopResult) => r.ok / (r.elapsedMs / 1000);
-  const label: Record<Side, string> = { direct: 'direct', api: 'api', ref: 'ref*' };
+  const label: Record<Side, string> = { direct: 'direct', api: 'api', floor: 'floor' };
   const lines: string[] = [];
   lines.push('');
   lines.push(`=== search: direct Meilisearch vs GET /api/v1/search (${count} demo workshops, ${rebuilt.documents} documents) ===`);
   lines.push(
     `query mix: ${mix.length} queries; sequential ${SEQUENTIAL_PER_SIDE}/side interleaved; throughput concurrency ${CONCURRENCY}, ${THROUGHPUT_MS_PER_SIDE / 1000} s/side (two halves, ${[...SIDES, ...[...SIDES].reverse()].join('-')})`,
   );
-  lines.push('direct = meiliClient() + meiliRequestFor(query), as the API does; api = GET /api/v1/search; ref* = same request, Accept-Encoding: identity (reference)');
+  lines.push('direct = meiliClient() + meiliRequestFor(query), as the API does; api = GET /api/v1/search; floor = a minimal Node proxy making the same call (tests/bench/floor-proxy.ts)');
   lines.push('');
   lines.push('side    | seq n | seq p50 ms | seq p95 ms | seq p99 ms | seq mean ms | seq err | thr req/s | thr n  | thr err | load p50 ms | load p95 ms');
   lines.push('--------|-------|------------|------------|------------|-------------|---------|-----------|--------|---------|-------------|------------');
-  const stats: Record<Side, { p50: number; p95: number }> = { direct: { p50: NaN, p95: NaN }, api: { p50: NaN, p95: NaN }, ref: { p50: NaN, p95: NaN } };
+  const stats: Record<Side, { p50: number; p95: number }> = { direct: { p50: NaN, p95: NaN }, api: { p50: NaN, p95: NaN }, floor: { p50: NaN, p95: NaN } };
   for (const side of SIDES) {
     const s = sorted(seq[side].latencies);
     const l = sorted(thr[side].latencies);
@@ -410,7 +437,7 @@ async function main(): Promise<void> {
   lines.push(`RATIO API/direct p50: ${r50.toFixed(2)} (target ≤ ${P50_RATIO_TARGET}: ${r50 <= P50_RATIO_TARGET ? 'PASS' : 'MISS'})`);
   lines.push(`RATIO API/direct p95: ${(stats.api.p95 / stats.direct.p95).toFixed(2)}`);
   lines.push(`RATIO API/direct throughput: ${(rps(thr.api) / rps(thr.direct)).toFixed(2)}`);
-  lines.push(`reference: API/ref* p50 ${(stats.api.p50 / stats.ref.p50).toFixed(2)}, p95 ${(stats.api.p95 / stats.ref.p95).toFixed(2)}; direct/ref* p50 ${(stats.direct.p50 / stats.ref.p50).toFixed(2)}`);
+  lines.push(`FLOOR (any HTTP service in front of Meilisearch here): floor/direct p50 ${(stats.floor.p50 / stats.direct.p50).toFixed(2)}, p95 ${(stats.floor.p95 / stats.direct.p95).toFixed(2)}; the API's own share: API/floor p50 ${(stats.api.p50 / stats.floor.p50).toFixed(2)} (+${ms(stats.api.p50 - stats.floor.p50)} ms)`);
   const stalls = (side: Side) => seq[side].latencies.filter((v) => v >= 35).length;
   lines.push(`sequential calls ≥ 35 ms (delayed-ACK stalls): ${SIDES.map((side) => `${label[side]} ${stalls(side)}/${seq[side].latencies.length}`).join(', ')}`);
   lines.push('');
@@ -421,11 +448,11 @@ async function main(): Promise<void> {
   }
   lines.push('');
   lines.push('per query (9 interleaved calls per side, medians in ms):');
-  lines.push(`  ${'query'.padEnd(40)}   hits |  direct |     api |    ref* | api/direct`);
+  lines.push(`  ${'query'.padEnd(40)}   hits |  direct |     api |   floor | api/direct`);
   for (const t of totals) {
     const row = perQuery.get(t.qs) ?? emptyLoops();
     const med = (side: Side) => percentile(sorted(row[side].latencies), 50);
-    lines.push(`  ${t.qs.padEnd(40)} ${String(t.direct).padStart(6)} | ${ms(med('direct')).padStart(7)} | ${ms(med('api')).padStart(7)} | ${ms(med('ref')).padStart(7)} | ${(med('api') / med('direct')).toFixed(2)}`);
+    lines.push(`  ${t.qs.padEnd(40)} ${String(t.direct).padStart(6)} | ${ms(med('direct')).padStart(7)} | ${ms(med('api')).padStart(7)} | ${ms(med('floor')).padStart(7)} | ${(med('api') / med('direct')).toFixed(2)}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
