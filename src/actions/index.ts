@@ -6,7 +6,7 @@ import { ActionError, defineAction } from 'astro:actions';
 import { eq } from 'drizzle-orm';
 import { divisions, parties } from '../db/schema.ts';
 import { getConfig, getDb, getPreviewQueue, submissions } from '../lib/runtime.server.ts';
-import { loadKek } from '../features/tips/envelope.server.ts';
+import { loadKek, type Kek } from '../features/tips/envelope.server.ts';
 import { tipFormSchema, trackSchema } from '../features/tips/tip.ts';
 import { findTipByAccess, submitTip, trackTip, trackViewOf } from '../features/tips/tips.server.ts';
 import { addReporterMessage } from '../features/tips/messages.server.ts';
@@ -18,6 +18,7 @@ import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
 import { clearTrackFailures, clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 import { staff } from './staff.ts';
+import { imports, publishing } from './publishing.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
 function clientAddressOf(context: { clientAddress: string }): string | null {
@@ -44,6 +45,12 @@ async function evidenceOf(request: Request, formFiles: File[] | undefined, optio
     throw new ActionError({ code: 'BAD_REQUEST', message: `最多上传${EVIDENCE_LIMITS.maxFiles}个证据文件，您选择了${files.length}个` });
   }
   return files;
+}
+
+/** Whose wrong access codes these are: an HMAC of the client address (never the address), or 'track:unknown'. */
+function trackClientOf(kek: Kek, context: { clientAddress: string }): string {
+  const address = clientAddressOf(context);
+  return address ? clientKey(kek, 'track', address) : 'track:unknown';
 }
 
 function lockedMessage(until: string): string {
@@ -106,19 +113,21 @@ export const server = {
     track: defineAction({
       accept: 'form',
       input: trackSchema,
-      handler: async (input) => {
+      handler: async (input, context) => {
         const db = getDb();
-        const locked = trackLockedUntil(db, input.receiptNo);
-        if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
         const config = getConfig();
-        const view = await trackTip(db, input.receiptNo, input.accessCode, loadKek(config.TIP_KEK, config.dataDir));
+        const kek = loadKek(config.TIP_KEK, config.dataDir);
+        const client = trackClientOf(kek, context);
+        const locked = trackLockedUntil(db, input.receiptNo, client);
+        if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
+        const view = await trackTip(db, input.receiptNo, input.accessCode, kek);
         if (!view) {
-          const failure = recordTrackFailure(db, input.receiptNo);
+          const failure = recordTrackFailure(db, input.receiptNo, client);
           if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
           if (failure.lockedUntil) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(failure.lockedUntil) });
           throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
         }
-        clearTrackFailures(db, input.receiptNo);
+        clearTrackFailures(db, input.receiptNo, client);
         return view;
       },
     }),
@@ -142,7 +151,8 @@ export const server = {
         const config = getConfig();
         const db = getDb();
         const kek = loadKek(config.TIP_KEK, config.dataDir);
-        const locked = trackLockedUntil(db, input.receiptNo);
+        const client = trackClientOf(kek, context);
+        const locked = trackLockedUntil(db, input.receiptNo, client);
         if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
         const uploads = await evidenceOf(context.request, input.evidence, { checked: false });
         const tooBig = uploads.find((f) => f.bytes.byteLength > EVIDENCE_LIMITS.maxBytes);
@@ -158,12 +168,12 @@ export const server = {
               dataDir: config.dataDir,
             });
         if (!result) {
-          const failure = recordTrackFailure(db, input.receiptNo);
+          const failure = recordTrackFailure(db, input.receiptNo, client);
           if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
           if (failure.lockedUntil) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(failure.lockedUntil) });
           throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
         }
-        clearTrackFailures(db, input.receiptNo);
+        clearTrackFailures(db, input.receiptNo, client);
         if (uploads.length > 0) getPreviewQueue().kick();
         const view = await trackViewOf(db, result.tip, kek);
         if (result.kind === 'refused') return { view, problem: { field: result.field, message: result.message } };

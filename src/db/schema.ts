@@ -279,7 +279,11 @@ export const tips = sqliteTable(
  * says nothing about whether a receipt exists). Slows, then locks, guessing of access codes.
  */
 export const trackAttempts = sqliteTable('track_attempts', {
-  receiptNo: text('receipt_no').primaryKey(),
+  /**
+   * what the failures are counted for: a receipt no. (wrong codes from all addresses together),
+   * or `<receipt no.>@<client key>` (one address; src/features/tips/abuse.server.ts)
+   */
+  attemptKey: text('receipt_no').primaryKey(),
   failures: integer('failures').notNull(),
   lastFailureAt: text('last_failure_at').notNull(),
   lockedUntil: text('locked_until'),

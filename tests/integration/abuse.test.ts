@@ -46,19 +46,44 @@ describe('checking the limit', () => {
 });
 
 describe('access-code guesses', () => {
-  it('lock a receipt no. after five wrong codes, for 15 minutes, whether it exists or not', () => {
+  it('lock a receipt no. for one address after five wrong codes, for 15 minutes, whether it exists or not', () => {
     const db = freshDb();
     const receipt = '1234567890123456';
+    const me = 'track:me';
     const now = new Date('2026-11-29T02:00:00Z');
-    const delays = [1, 2, 3, 4].map(() => recordTrackFailure(db, receipt, now).delayMs);
+    const delays = [1, 2, 3, 4].map(() => recordTrackFailure(db, receipt, me, now).delayMs);
     expect(delays).toEqual([0, 0, 2000, 4000]);
-    expect(trackLockedUntil(db, receipt, now)).toBeNull();
-    expect(recordTrackFailure(db, receipt, now).lockedUntil).toBe('2026-11-29T02:15:00.000Z');
-    expect(trackLockedUntil(db, receipt, new Date('2026-11-29T02:14:59Z'))).toBe('2026-11-29T02:15:00.000Z');
-    expect(trackLockedUntil(db, receipt, new Date('2026-11-29T02:15:00Z'))).toBeNull();
-    expect(recordTrackFailure(db, receipt, new Date('2026-11-29T02:16:00Z')).delayMs).toBe(0);
-    clearTrackFailures(db, receipt);
-    expect(trackLockedUntil(db, receipt, now)).toBeNull();
+    expect(trackLockedUntil(db, receipt, me, now)).toBeNull();
+    expect(recordTrackFailure(db, receipt, me, now).lockedUntil).toBe('2026-11-29T02:15:00.000Z');
+    expect(trackLockedUntil(db, receipt, me, new Date('2026-11-29T02:14:59Z'))).toBe('2026-11-29T02:15:00.000Z');
+    expect(trackLockedUntil(db, receipt, me, new Date('2026-11-29T02:15:00Z'))).toBeNull();
+    expect(recordTrackFailure(db, receipt, me, new Date('2026-11-29T02:16:00Z')).delayMs).toBe(0);
+    clearTrackFailures(db, receipt, me);
+    expect(trackLockedUntil(db, receipt, me, now)).toBeNull();
+  });
+
+  it('do not lock the reporter out when someone else types wrong codes for the receipt no.', () => {
+    const db = freshDb();
+    const receipt = '6543210987654321';
+    const now = new Date('2026-11-29T03:00:00Z');
+    for (let i = 0; i < 5; i++) recordTrackFailure(db, receipt, 'track:stranger', now);
+    expect(trackLockedUntil(db, receipt, 'track:stranger', now)).toBe('2026-11-29T03:15:00.000Z');
+    expect(trackLockedUntil(db, receipt, 'track:reporter', now)).toBeNull();
+  });
+
+  it('lock every address after 30 wrong codes from many addresses within 15 minutes', () => {
+    const db = freshDb();
+    const receipt = '1111222233334444';
+    const at = (minute: number) => new Date(Date.parse('2026-11-29T04:00:00Z') + minute * 60_000);
+    // failures spread out more than 15 minutes apart do not add up
+    for (let i = 0; i < 29; i++) recordTrackFailure(db, receipt, `track:far${i}`, at(i * 16));
+    expect(trackLockedUntil(db, receipt, 'track:reporter', at(29 * 16))).toBeNull();
+    // 30 in a row from 10 addresses, 3 each
+    let last: string | null = null;
+    for (let i = 0; i < 30; i++) last = recordTrackFailure(db, receipt, `track:bot${i % 10}`, at(500)).lockedUntil;
+    expect(last).toBe(at(515).toISOString());
+    expect(trackLockedUntil(db, receipt, 'track:reporter', at(510))).toBe(at(515).toISOString());
+    expect(trackLockedUntil(db, receipt, 'track:reporter', at(515))).toBeNull();
   });
 });
 

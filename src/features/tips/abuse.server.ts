@@ -1,7 +1,7 @@
 /**
  * Storage side of the abuse controls (./abuse.ts): fixed-window rate-limit counters keyed by an
  * HMAC of the client address (the address itself is never stored), failed access-code counts per
- * receipt no., and the search for a near-duplicate tip. All synchronous (better-sqlite3).
+ * receipt no. and address, and the search for a near-duplicate tip. All synchronous (better-sqlite3).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
@@ -48,33 +48,60 @@ export function peekRateLimit(db: Db, key: string, limit: number, windowMs: numb
   return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) };
 }
 
-/** Whether look-ups of `receiptNo` are locked now; returns the end of the lock (ISO) or null. */
-export function trackLockedUntil(db: Db, receiptNo: string, now = new Date()): string | null {
-  const row = db.select().from(trackAttempts).where(eq(trackAttempts.receiptNo, receiptNo)).get();
-  return row?.lockedUntil && row.lockedUntil > now.toISOString() ? row.lockedUntil : null;
+/** The attempt key of one client address for a receipt no. (see `trackAttempts`). */
+function perClient(receiptNo: string, client: string): string {
+  return `${receiptNo}@${client}`;
 }
 
 /**
- * Records a wrong access code for `receiptNo`; returns how long to hold the answer (ms) and the
- * end of a lock when this failure locks further look-ups. A lock that has run out starts the count
- * again.
+ * Whether look-ups of `receiptNo` from `client` (a `clientKey(kek, 'track', address)`, or
+ * 'track:unknown') are locked now: by this address's failures or by all addresses' together.
+ * Returns the end of the lock (ISO) or null.
  */
-export function recordTrackFailure(db: Db, receiptNo: string, now = new Date()): { delayMs: number; lockedUntil: string | null } {
+export function trackLockedUntil(db: Db, receiptNo: string, client: string, now = new Date()): string | null {
+  const at = now.toISOString();
+  const locks = [receiptNo, perClient(receiptNo, client)]
+    .map((key) => db.select().from(trackAttempts).where(eq(trackAttempts.attemptKey, key)).get()?.lockedUntil ?? null)
+    .filter((until): until is string => until !== null && until > at)
+    .sort();
+  return locks.at(-1) ?? null;
+}
+
+/**
+ * Records a wrong access code for `receiptNo` from `client`; returns how long to hold the answer
+ * (ms, from this address's count: ./abuse.ts `trackPolicy`) and the end of a lock when this
+ * failure locks further look-ups (this address after TRACK_LOCK.failuresBeforeLock, every address
+ * after TRACK_LOCK.failuresBeforeLockAllAddresses within TRACK_LOCK.lockMs). A lock that has run
+ * out starts the count again.
+ */
+export function recordTrackFailure(db: Db, receiptNo: string, client: string, now = new Date()): { delayMs: number; lockedUntil: string | null } {
+  const at = now.toISOString();
+  const lockEnd = new Date(now.getTime() + TRACK_LOCK.lockMs).toISOString();
   return db.transaction((tx) => {
-    const row = tx.select().from(trackAttempts).where(eq(trackAttempts.receiptNo, receiptNo)).get();
-    const expired = row?.lockedUntil != null && row.lockedUntil <= now.toISOString();
-    const failures = !row || expired ? 1 : row.failures + 1;
-    const policy = trackPolicy(failures);
-    const lockedUntil = policy.lock ? new Date(now.getTime() + TRACK_LOCK.lockMs).toISOString() : null;
-    const values = { receiptNo, failures, lastFailureAt: now.toISOString(), lockedUntil };
-    tx.insert(trackAttempts).values(values).onConflictDoUpdate({ target: trackAttempts.receiptNo, set: values }).run();
-    return { delayMs: policy.delayMs, lockedUntil };
+    const count = (key: string, stale: (row: typeof trackAttempts.$inferSelect) => boolean): number => {
+      const row = tx.select().from(trackAttempts).where(eq(trackAttempts.attemptKey, key)).get();
+      return !row || stale(row) ? 1 : row.failures + 1;
+    };
+    const save = (attemptKey: string, failures: number, lockedUntil: string | null) => {
+      const values = { attemptKey, failures, lastFailureAt: at, lockedUntil };
+      tx.insert(trackAttempts).values(values).onConflictDoUpdate({ target: trackAttempts.attemptKey, set: values }).run();
+    };
+    const ranOut = (row: typeof trackAttempts.$inferSelect) => row.lockedUntil != null && row.lockedUntil <= at;
+    const mine = count(perClient(receiptNo, client), ranOut);
+    const policy = trackPolicy(mine);
+    const myLock = policy.lock ? lockEnd : null;
+    save(perClient(receiptNo, client), mine, myLock);
+    // all addresses: failures further apart than the lock time do not add up
+    const all = count(receiptNo, (row) => ranOut(row) || Date.parse(row.lastFailureAt) < now.getTime() - TRACK_LOCK.lockMs);
+    const allLock = all >= TRACK_LOCK.failuresBeforeLockAllAddresses ? lockEnd : null;
+    save(receiptNo, all, allLock);
+    return { delayMs: policy.delayMs, lockedUntil: myLock ?? allLock };
   });
 }
 
-/** Forgets the failures of `receiptNo` after a right code. */
-export function clearTrackFailures(db: Db, receiptNo: string): void {
-  db.delete(trackAttempts).where(eq(trackAttempts.receiptNo, receiptNo)).run();
+/** Forgets the failures of `client` for `receiptNo` after a right code (the all-address count decays by itself). */
+export function clearTrackFailures(db: Db, receiptNo: string, client: string): void {
+  db.delete(trackAttempts).where(eq(trackAttempts.attemptKey, perClient(receiptNo, client))).run();
 }
 
 /**

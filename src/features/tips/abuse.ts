@@ -7,8 +7,14 @@
 /** At most `limit` tips per client address per window (issue #4: 10 tips an hour; TIP_RATE_LIMIT overrides the limit). */
 export const TIP_RATE_LIMIT = { limit: 10, windowMs: 60 * 60 * 1000 } as const;
 
-/** Wrong access codes per receipt no. before the look-up locks, and for how long (ms). */
-export const TRACK_LOCK = { failuresBeforeLock: 5, lockMs: 15 * 60 * 1000 } as const;
+/**
+ * Wrong access codes before the look-up of a receipt no. locks, and for how long (ms):
+ * `failuresBeforeLock` from one client address locks that address only (nobody can lock the
+ * reporter out by typing wrong codes from elsewhere); `failuresBeforeLockAllAddresses` from all
+ * addresses together, within `lockMs` of each other, locks every address (guessing spread over
+ * many addresses). With 31^10 possible codes neither leaves guessing a chance.
+ */
+export const TRACK_LOCK = { failuresBeforeLock: 5, failuresBeforeLockAllAddresses: 30, lockMs: 15 * 60 * 1000 } as const;
 
 /**
  * The answer to the next look-up after `failures` wrong codes in a row: a delay (ms) that grows
