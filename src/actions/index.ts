@@ -18,7 +18,6 @@ import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
 import { clearTrackFailures, clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 import { staff } from './staff.ts';
-import { imports, publishing } from './publishing.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
 function clientAddressOf(context: { clientAddress: string }): string | null {
