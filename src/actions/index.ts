@@ -16,8 +16,10 @@ import { dropKeptUpload, keptUpload, takeParsedUpload, UPLOAD_HEADER } from '../
 import type { EvidenceUpload } from '../features/tips/evidence.server.ts';
 import { TIP_RATE_LIMIT } from '../features/tips/abuse.ts';
 import { EVIDENCE_LIMITS, EvidenceError } from '../features/tips/evidence.ts';
-import { clearTrackFailures, clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
+import { clearTrackFailures, clientKey, recordTrackFailure, releaseRateLimit, takeRateLimit, trackLockedUntil } from '../features/tips/abuse.server.ts';
 import { staff } from './staff.ts';
+import { staffTips } from './staff-tips.ts';
+import { imports, publishing } from './publishing.ts';
 
 /** The client's address, when the adapter knows it (never stored: only an HMAC of it). */
 function clientAddressOf(context: { clientAddress: string }): string | null {
@@ -77,24 +79,25 @@ export const server = {
         const kek = loadKek(config.TIP_KEK, config.dataDir);
         const address = clientAddressOf(context);
         const limitKey = address ? clientKey(kek, 'tip', address) : null;
+        // taken now (atomic), given back below unless a tip is stored: concurrent submissions cannot all pass
         if (limitKey) {
-          const limit = peekRateLimit(getDb(), limitKey, config.TIP_RATE_LIMIT, TIP_RATE_LIMIT.windowMs);
+          const limit = takeRateLimit(getDb(), limitKey, config.TIP_RATE_LIMIT, TIP_RATE_LIMIT.windowMs);
           if (!limit.allowed) {
             throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交过于频繁：同一网络每小时最多提交${config.TIP_RATE_LIMIT}份举报，请约${Math.ceil(limit.retryAfterSec / 60)}分钟后再试。您填写的内容已保留。` });
           }
         }
-        let files = await evidenceOf(context.request, input.evidence);
-        // no file chosen this time: the files kept from the refused attempt of this form, unless discarded
-        if (files.length === 0 && input.discardKept !== 'on') files = keptUpload(input.submissionToken).map((f) => ({ bytes: f.bytes, originalName: f.name }));
-        if (input.discardKept === 'on') dropKeptUpload(input.submissionToken);
-        // not solved (no JavaScript, expired…): stored all the same, flagged for staff
-        const proof = await verifyTipProof(kek, input.altcha);
+        let stored = false;
         try {
+          let files = await evidenceOf(context.request, input.evidence);
+          // no file chosen this time: the files kept from the refused attempt of this form, unless discarded
+          if (files.length === 0 && input.discardKept !== 'on') files = keptUpload(input.submissionToken).map((f) => ({ bytes: f.bytes, originalName: f.name }));
+          if (input.discardKept === 'on') dropKeptUpload(input.submissionToken);
+          // not solved (no JavaScript, expired…): stored all the same, flagged for staff
+          const proof = await verifyTipProof(kek, input.altcha);
           const result = await submitTip(getDb(), kek, input, new Date(), { dataDir: config.dataDir, files }, { proofOfWork: proof.kind === 'verified' });
           if (proof.kind === 'verified' && result.kind === 'created') spendTipProof(proof.nonce);
           dropKeptUpload(input.submissionToken);
-          // only a stored tip uses up the hour
-          if (limitKey && result.kind === 'created') takeRateLimit(getDb(), limitKey, Number.MAX_SAFE_INTEGER, TIP_RATE_LIMIT.windowMs);
+          stored = result.kind === 'created';
           // previews are made after the receipt (src/features/tips/previews.server.ts)
           if (files.length > 0) getPreviewQueue().kick();
           return result;
@@ -105,6 +108,9 @@ export const server = {
             throw new ActionError({ code: 'BAD_REQUEST', message: e.message });
           }
           throw e;
+        } finally {
+          // only a stored tip uses up the hour
+          if (limitKey && !stored) releaseRateLimit(getDb(), limitKey);
         }
       }),
     }),
@@ -119,9 +125,10 @@ export const server = {
         const client = trackClientOf(kek, context);
         const locked = trackLockedUntil(db, input.receiptNo, client);
         if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
+        // counted as a failure before the code is checked, so that guesses sent at once meet the lock
+        const failure = recordTrackFailure(db, input.receiptNo, client);
         const view = await trackTip(db, input.receiptNo, input.accessCode, kek);
         if (!view) {
-          const failure = recordTrackFailure(db, input.receiptNo, client);
           if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
           if (failure.lockedUntil) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(failure.lockedUntil) });
           throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
@@ -153,6 +160,8 @@ export const server = {
         const client = trackClientOf(kek, context);
         const locked = trackLockedUntil(db, input.receiptNo, client);
         if (locked) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(locked) });
+        // counted as a failure before the code is checked, so that guesses sent at once meet the lock
+        const failure = recordTrackFailure(db, input.receiptNo, client);
         const uploads = await evidenceOf(context.request, input.evidence, { checked: false });
         const tooBig = uploads.find((f) => f.bytes.byteLength > EVIDENCE_LIMITS.maxBytes);
         const refusedFiles = tooBig ? new EvidenceError('tooLarge', tooBig.originalName).message : uploads.length > EVIDENCE_LIMITS.maxFiles ? new EvidenceError('tooMany').message : null;
@@ -167,7 +176,6 @@ export const server = {
               dataDir: config.dataDir,
             });
         if (!result) {
-          const failure = recordTrackFailure(db, input.receiptNo, client);
           if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
           if (failure.lockedUntil) throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: lockedMessage(failure.lockedUntil) });
           throw new ActionError({ code: 'NOT_FOUND', message: '受理编号或查询码不正确。' });
@@ -181,4 +189,7 @@ export const server = {
     }),
   },
   staff,
+  imports,
+  publishing,
+  staffTips,
 };

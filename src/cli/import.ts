@@ -1,7 +1,9 @@
 /**
- * `npm run import -- sampling FILE.csv --meta FILE.meta.json` or `npm run import -- penalties FILE.csv`:
- * imports an official table (published layout, see features/imports/official.ts) into DATA_DIR's
- * database with the same code as the seed import. Prints per-row errors and writes nothing when
+ * `npm run import -- sampling FILE.csv --meta FILE.meta.json` or `npm run import -- penalties FILE.csv`
+ * (CSV or XLSX, decided from the bytes): imports an official table (published layout, see
+ * features/imports/official.ts) into DATA_DIR's database with the same code as the seed import and
+ * the staff upload (parties matched by credit code, registration no., then name + county; unmatched
+ * ones created). Prints per-row errors and writes nothing when
  * any row is invalid. The search documents of the parties it touched are then updated
  * incrementally (MEILI_HOST, or the local Meilisearch of a running `npm start`); when no search
  * engine answers, the next start rebuilds the stale index.
@@ -11,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { commitPenalties, commitSampling, type ImportSummary } from '../features/imports/import.server.ts';
 import { meiliClient, reindexParties } from '../features/search/search.server.ts';
 import { runningLocalMeili } from '../features/search/local-meili.ts';
-import { announcementSchema, parsePenaltyTable, parseSamplingTable } from '../features/imports/official.ts';
+import { announcementSchema, LayoutError, type PenaltyRow, type SamplingRow } from '../features/imports/official.ts';
+import { readTableFile, type ReadTable } from '../features/imports/tables.ts';
 import { log, openData } from './bootstrap.ts';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { meta: { type: 'string' } } });
@@ -21,8 +24,15 @@ if ((kind !== 'sampling' && kind !== 'penalties') || !file) {
   process.exit(2);
 }
 const { config, db } = openData();
-const text = readFileSync(file, 'utf8');
-const parsed = kind === 'sampling' ? parseSamplingTable(text) : parsePenaltyTable(text);
+let read: ReadTable;
+try {
+  read = await readTableFile(kind, readFileSync(file));
+} catch (e) {
+  if (!(e instanceof LayoutError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
+const parsed = read.parsed;
 if (parsed.errors.length) {
   for (const e of parsed.errors) console.error(`第${e.row}行 ${e.column ?? ''}: ${e.message}`);
   process.exit(1);
@@ -33,11 +43,11 @@ if (kind === 'sampling') {
     process.exit(2);
   }
   const announcement = announcementSchema.parse(JSON.parse(readFileSync(values.meta, 'utf8')));
-  const s = commitSampling(db, parsed.rows as ReturnType<typeof parseSamplingTable>['rows'], announcement);
+  const s = commitSampling(db, parsed.rows as SamplingRow[], announcement);
   log(`imported ${s.records} sampling records (${s.parties} new parties, ${s.skipped} already on file)`);
   await updateSearch(s);
 } else {
-  const s = commitPenalties(db, parsed.rows as ReturnType<typeof parsePenaltyTable>['rows']);
+  const s = commitPenalties(db, parsed.rows as PenaltyRow[]);
   log(`imported ${s.records} penalties (${s.parties} new parties, ${s.skipped} already on file)`);
   await updateSearch(s);
 }

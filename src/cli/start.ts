@@ -18,11 +18,18 @@ import { isIndexStale, meiliClient, rebuildIndex } from '../features/search/sear
 import { todayInShanghai } from '../lib/dates.ts';
 import { connectSearch, log, openData } from './bootstrap.ts';
 import { createSiteServer, type AstroHandler } from './site-server.ts';
+import { releaseSiteLock, takeSiteLock } from './site-lock.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const entry = path.join(root, 'dist/server/entry.mjs');
 
 const { config, db } = openData();
+const holder = takeSiteLock(config.dataDir);
+if (holder !== null) {
+  log(`another site (pid ${holder}) is running on DATA_DIR ${config.dataDir}: stop it first, or start this one with another DATA_DIR`);
+  process.exit(1);
+}
+process.on('exit', () => releaseSiteLock(config.dataDir));
 if (seedIfEmpty(db, { demoCount: config.DEMO_COUNT, today: todayInShanghai(), log })) log('database seeded');
 
 // evidence previews an earlier run did not finish are made in the background (previews.server.ts)

@@ -60,7 +60,7 @@ export function takeParsedUpload(id: string | null | undefined): ParsedFile[] | 
  */
 const KEPT = Symbol.for('fangxin.keptUploads');
 const KEPT_TTL_MS = 30 * 60 * 1000;
-const KEPT_MAX_BYTES = 512 * 1024 * 1024;
+const KEPT_MAX_BYTES = 200 * 1024 * 1024;
 
 type Kept = Map<string, { files: ParsedFile[]; at: number; bytes: number }>;
 

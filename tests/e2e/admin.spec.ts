@@ -6,72 +6,16 @@
  * TOTP codes are computed here with otpauth. Direct calls to /_actions/staff.* check that the
  * server, not the UI, enforces role × jurisdiction.
  */
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
-
-const ADMIN = { username: 'e2e-admin', name: '测试省级管理员', password: 'e2e admin passphrase 2026' };
-const INITIAL_PW = 'initial passphrase 2026';
-const OWN_PW = 'my own passphrase 2026';
-
-/** `npm run admin:create` with the password on standard input. */
-function adminCreate(args: string[], input: string): { status: number | null; stdout: string; stderr: string } {
-  const dataDir = process.env.FANGXIN_E2E_DATA_DIR;
-  if (!dataDir) throw new Error('FANGXIN_E2E_DATA_DIR is not set (see playwright.config.ts)');
-  const r = spawnSync(process.execPath, ['src/cli/admin-create.ts', ...args], { input, encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, DEMO_COUNT: '400' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { ADMIN, createUserAsAdmin, ensureAdmin, firstSignIn, INITIAL_PW, login, logout, OWN_PW, suffix } from './helpers/staff.ts';
+import { callAction, tokenOf } from './helpers/requests.ts';
 
 test.beforeAll(() => {
   // the other project may have created it first, with the same password
-  const r = adminCreate(['--username', ADMIN.username, '--name', ADMIN.name], `${ADMIN.password}\n`);
-  if (r.status === 0) expect(r.stdout).toContain(`已创建省级管理员 ${ADMIN.username}`);
-  else expect(r.stderr).toContain('已存在省级管理员');
+  ensureAdmin();
 });
-
-const suffix = (info: TestInfo) => info.project.name.replace(/[^a-z0-9]/gu, '');
-
-async function login(page: Page, username: string, password: string, code?: string): Promise<void> {
-  await page.goto('/admin/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  if (code !== undefined) await page.getByLabel('动态验证码').fill(code);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
-async function logout(page: Page): Promise<void> {
-  await page.getByRole('banner').getByRole('button', { name: '退出登录' }).click();
-  await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/u);
-}
-
-/** Signed in as the administrator, creates a user in /admin/users. */
-async function createUserAsAdmin(page: Page, user: { username: string; name: string; role: string; division: string }): Promise<void> {
-  await login(page, ADMIN.username, ADMIN.password);
-  await expect(page).toHaveURL(/\/admin$/u);
-  await page.goto('/admin/users');
-  await page.getByLabel('用户名').fill(user.username);
-  await page.getByLabel('姓名').fill(user.name);
-  await page.getByLabel('角色').selectOption({ label: user.role });
-  await page.getByLabel('行政区划').selectOption(user.division);
-  await page.getByLabel('初始密码', { exact: true }).fill(INITIAL_PW);
-  await page.getByLabel('再次输入初始密码').fill(INITIAL_PW);
-  await page.getByRole('button', { name: '创建用户' }).click();
-  await expect(page.getByTestId('user-created')).toHaveText(`已创建用户 ${user.username}（${user.name}）。`);
-  await logout(page);
-}
-
-/** First sign-in of a created user: the password must be changed before anything else. */
-async function firstSignIn(page: Page, username: string): Promise<void> {
-  await login(page, username, INITIAL_PW);
-  await expect(page).toHaveURL(/\/admin\/account$/u);
-  await expect(page.getByTestId('must-change')).toBeVisible();
-  await page.getByLabel('当前密码').fill(INITIAL_PW);
-  await page.getByLabel('新密码', { exact: true }).fill(OWN_PW);
-  await page.getByLabel('再次输入新密码').fill(OWN_PW);
-  await page.getByRole('button', { name: '修改密码' }).click();
-  await expect(page.getByTestId('account-done')).toContainText('密码已修改');
-}
 
 test('every /admin page without a session redirects to the login, which is not cached', async ({ page }) => {
   for (const path of ['/admin', '/admin/users', '/admin/account']) {
@@ -209,20 +153,8 @@ test('sign out everywhere ends the other browser’s session too', async ({ page
 });
 
 test.describe('direct calls to /_actions/staff.* are authorised on the server', () => {
-  /** A form POST to an action, as a script would send it (Origin set: Astro refuses cross-site form posts). */
-  async function call(request: APIRequestContext, baseURL: string, action: string, form: Record<string, string>, token?: string) {
-    return request.post(`/_actions/staff.${action}`, { form, headers: { Origin: baseURL, ...(token ? { Cookie: `fx_staff=${token}` } : {}) } });
-  }
-
-  async function tokenOf(request: APIRequestContext, baseURL: string, username: string, password: string): Promise<string> {
-    const res = await call(request, baseURL, 'login', { username, password, code: '' });
-    expect(res.status()).toBe(200);
-    const cookie = res.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('fx_staff='))?.value ?? '';
-    expect(cookie).toMatch(/HttpOnly/iu);
-    expect(cookie).toMatch(/SameSite=Strict/iu);
-    expect(cookie).toMatch(/Path=\/admin/iu);
-    return /^fx_staff=([^;]+)/u.exec(cookie)?.[1] ?? '';
-  }
+  /** A form POST to a `staff.*` action, as a script would send it. */
+  const call = (request: APIRequestContext, baseURL: string, action: string, form: Record<string, string>, token?: string) => callAction(request, baseURL, `staff.${action}`, form, token);
 
   test('role × jurisdiction for creating and disabling users', async ({ request, baseURL }, info) => {
     const base = baseURL ?? '';

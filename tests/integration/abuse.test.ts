@@ -8,7 +8,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rateLimits, tips } from '../../src/db/schema.ts';
-import { clientKey, peekRateLimit, recordTrackFailure, takeRateLimit, trackLockedUntil, clearTrackFailures } from '../../src/features/tips/abuse.server.ts';
+import { clientKey, peekRateLimit, recordTrackFailure, releaseRateLimit, takeRateLimit, trackLockedUntil, clearTrackFailures } from '../../src/features/tips/abuse.server.ts';
 import { loadKek } from '../../src/features/tips/envelope.server.ts';
 import { tipFormSchema } from '../../src/features/tips/tip.ts';
 import { submitTip } from '../../src/features/tips/tips.server.ts';
@@ -42,6 +42,28 @@ describe('checking the limit', () => {
     takeRateLimit(db, key, Number.MAX_SAFE_INTEGER, 3_600_000, now);
     expect(peekRateLimit(db, key, 2, 3_600_000, new Date(now.getTime() + 1000))).toEqual({ allowed: false, retryAfterSec: 3599 });
     expect(peekRateLimit(db, key, 2, 3_600_000, new Date(now.getTime() + 3_600_000)).allowed).toBe(true);
+  });
+});
+
+describe('the hourly tip limit under concurrent submissions', () => {
+  it('is taken before a tip is filed and given back when none is stored', () => {
+    const db = freshDb();
+    const key = 'tip:concurrent';
+    const now = new Date('2026-11-29T05:00:00Z');
+    // ten submissions arriving together each take a use first: the eleventh is refused at once
+    const taken = Array.from({ length: 11 }, () => takeRateLimit(db, key, 10, 3_600_000, now).allowed);
+    expect(taken.filter(Boolean)).toHaveLength(10);
+    expect(taken[10]).toBe(false);
+    // two of them were refused (a bad file…): their uses come back
+    releaseRateLimit(db, key);
+    releaseRateLimit(db, key);
+    expect(takeRateLimit(db, key, 10, 3_600_000, now).allowed).toBe(true);
+    expect(takeRateLimit(db, key, 10, 3_600_000, now).allowed).toBe(true);
+    expect(takeRateLimit(db, key, 10, 3_600_000, now).allowed).toBe(false);
+    // never below zero
+    for (let i = 0; i < 20; i++) releaseRateLimit(db, key);
+    expect(takeRateLimit(db, key, 1, 3_600_000, now).allowed).toBe(true);
+    expect(takeRateLimit(db, key, 1, 3_600_000, now).allowed).toBe(false);
   });
 });
 

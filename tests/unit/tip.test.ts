@@ -36,6 +36,13 @@ describe('the tip form', () => {
     return r.success ? [] : r.error.issues.map((i) => String(i.path[0]));
   };
   it('an anonymous tip needs no name or mobile', () => expect(fieldsOf(base)).toEqual([]));
+  it('a missing or malformed form token gets one plain Chinese message', () => {
+    for (const submissionToken of [null, '', 'short', '<script>abcdefghijklmnop</script>']) {
+      const r = schema.safeParse({ ...base, submissionToken });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['submissionToken', '表单已失效，请刷新页面后重新填写']]);
+    }
+  });
   it('a real-name tip needs a name and a valid mobile', () => {
     expect(fieldsOf({ ...base, reporterMode: 'realName', reporterName: '', mobile: '123' })).toEqual(['reporterName', 'mobile']);
   });

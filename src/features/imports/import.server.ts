@@ -1,7 +1,10 @@
 /**
- * Writing imported records into SQLite. Each import runs in one transaction: it is stored whole or
- * not at all. Parties are matched by credit code, then registration no., then exact name (and
- * county, when both sides know it); an unmatched party is created as what it is (企业 / 经营户).
+ * Writing imported records into SQLite: the divisions, the official tables (one code path for the
+ * seed, `npm run import` and the staff upload at /admin/import: `planImport` then `commitImport`)
+ * and the demo dataset. Each import runs in one transaction: it is stored whole or not at all.
+ * Parties are matched by credit code, then registration no., then exact name and county
+ * (./matching.ts); an unmatched party is created as what it is (企业 / 经营户) when the caller says
+ * so (seed, command line) or staff decide so (upload).
  *
  * better-sqlite3 transactions are synchronous: nothing here awaits inside one.
  */
@@ -32,11 +35,16 @@ import {
   parseSamplingTable,
   partyKindFromName,
   type Announcement,
+  type ParseResult,
   type PenaltyRow,
   type RowError,
   type SamplingRow,
 } from './official.ts';
-import { placeResolver } from './places.ts';
+import { combinedLookup, listLookup, matchParty, type CandidateLookup, type MatchMethod, type PartyCandidate, type PartyMatch } from './matching.ts';
+import { placeResolver, type Place } from './places.ts';
+import { can, type Actor } from '../staff/authz.ts';
+import { appendAudit } from '../staff/audit.server.ts';
+import { PROVINCE_CODE } from '../staff/staff.ts';
 import { parseFailedItemsCell } from './sampling-cell.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -70,173 +78,420 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
-interface PartyHint {
-  name: string;
-  kind: 'enterprise' | 'business';
-  uscc?: string | null;
-  address?: string | null;
-  texts: (string | null | undefined)[];
+/** Which official table: the 不合格 sampling table or the 双公示 penalty table. */
+export type ImportKind = 'sampling' | 'penalties';
+
+/**
+ * A staff choice for one row (issue #5 point 5): `auto` takes the match found (and, when
+ * `createUnmatched`, creates the party of an unmatched row); `create` makes a new party (placed in
+ * `countyCode` when given, else where the row's texts place it); `pick` files the row under an
+ * existing party; `skip` leaves the row out (a bad row is "excluded" this way).
+ */
+export type RowDecision = { action: 'auto' } | { action: 'create'; countyCode?: string | null } | { action: 'pick'; partyId: number } | { action: 'skip' };
+
+/** Where a row's record goes. `sameAsRow`: the party created for that earlier row of the same file. */
+export type RowTarget =
+  | { kind: 'existing'; partyId: number; name: string; countyCode: string | null; cityCode: string | null }
+  | { kind: 'new'; sameAsRow: number | null; countyCode: string | null; cityCode: string | null };
+
+/**
+ * One row of a planned import:
+ * - `write`: the record will be written under `target`;
+ * - `duplicate`: the same record is already on file (or earlier in the file): left out;
+ * - `skipped`: staff chose to leave it out;
+ * - `undecided`: no party matched and no decision was made (uploads must decide);
+ * - `error`: `errors` say why (bad cells, a party outside the actor's jurisdiction, a picked
+ *   party that does not exist); such a row blocks the commit until fixed or skipped.
+ */
+export interface PlannedRow {
+  row: number;
+  outcome: 'write' | 'duplicate' | 'skipped' | 'undecided' | 'error';
+  errors: RowError[];
+  /** the parsed row, when its cells are valid */
+  data: SamplingRow | PenaltyRow | null;
+  /** the party the row names (producer, else sampled unit; or 行政相对人) */
+  partyName: string | null;
+  /** where the row's texts place that party */
+  place: Place;
+  /** the match found on file (or among the parties this file creates), before any decision */
+  match: PartyMatch;
+  /** the name of the matched party (for the preview) */
+  matchName: string | null;
+  decision: RowDecision;
+  target: RowTarget | null;
+  /** the division the row belongs to (its party's county, else city, else the province) */
+  divisionCode: string | null;
 }
 
-function findOrCreateParty(tx: Tx, resolve: ReturnType<typeof placeResolver>, hint: PartyHint): { id: number; created: boolean } {
-  if (hint.uscc) {
-    const byCode = tx.select({ id: parties.id }).from(parties).where(eq(parties.uscc, hint.uscc)).get();
-    if (byCode) return { id: byCode.id, created: false };
-  }
-  const place = resolve(hint.address, hint.name, ...hint.texts);
-  const sameName = tx.select().from(parties).where(eq(parties.name, hint.name)).all();
-  const match = sameName.find((p) => !p.countyCode || !place.countyCode || p.countyCode === place.countyCode);
-  if (match) {
-    if (hint.uscc && !match.uscc) tx.update(parties).set({ uscc: hint.uscc }).where(eq(parties.id, match.id)).run();
-    return { id: match.id, created: false };
-  }
-  const row: NewParty = {
-    kind: hint.kind,
-    name: hint.name,
-    uscc: hint.uscc ?? null,
-    address: hint.address ?? null,
-    countyCode: place.countyCode,
-    cityCode: place.cityCode,
-    source: 'official',
-    updatedAt: nowIso(),
+/** Counts of a plan, for the preview and the audit log. */
+export interface PlanCounts {
+  rows: number;
+  write: number;
+  newParties: number;
+  matched: Record<MatchMethod, number>;
+  duplicate: number;
+  skipped: number;
+  undecided: number;
+  error: number;
+}
+
+/** A planned import: what each row would do. `committable` when no row is in error or undecided and some row is written. */
+export interface ImportPlan {
+  kind: ImportKind;
+  rows: PlannedRow[];
+  counts: PlanCounts;
+  committable: boolean;
+}
+
+/** Options of `planImport`. */
+export interface PlanOptions {
+  /** staff choices by row number */
+  decisions?: Readonly<Record<number, RowDecision>>;
+  /** the signed-in user: rows outside their jurisdiction (`runImport`) are errors; null = no check (seed, command line) */
+  actor?: Actor | null;
+  /** create the party of an unmatched row without asking (seed, command line) */
+  createUnmatched?: boolean;
+  /** the announcement of a sampling table (its title tells duplicates apart) */
+  announcement?: Announcement | null;
+}
+
+type Reader = Db | Tx;
+
+function dbLookup(db: Reader): CandidateLookup {
+  const cols = { id: parties.id, name: parties.name, uscc: parties.uscc, registrationNo: parties.registrationNo, countyCode: parties.countyCode };
+  return {
+    byUscc: (v) => db.select(cols).from(parties).where(eq(parties.uscc, v)).all(),
+    byRegistrationNo: (v) => db.select(cols).from(parties).where(eq(parties.registrationNo, v)).all(),
+    byName: (v) => db.select(cols).from(parties).where(eq(parties.name, v)).all(),
   };
-  const inserted = tx.insert(parties).values(row).returning({ id: parties.id }).get();
-  return { id: inserted.id, created: true };
+}
+
+/** The party a parsed row names, with the texts that place it. */
+function hintOf(kind: ImportKind, data: SamplingRow | PenaltyRow): { name: string; partyKind: 'enterprise' | 'business'; uscc: string | null; registrationNo: string | null; address: string | null; texts: (string | null)[] } {
+  if (kind === 'sampling') {
+    const r = data as SamplingRow;
+    const name = r.producerName ?? r.sampledUnitName ?? '';
+    return { name, partyKind: partyKindFromName(name), uscc: null, registrationNo: r.registrationNo, address: r.producerName ? r.producerAddress : r.sampledUnitAddress, texts: [] };
+  }
+  const r = data as PenaltyRow;
+  return { name: r.partyName, partyKind: r.partyKind, uscc: r.uscc, registrationNo: r.registrationNo, address: null, texts: [r.authority, r.decisionNo] };
+}
+
+/** The name of the column that names a row's party, for errors about the party. */
+function partyColumn(kind: ImportKind): string {
+  return kind === 'sampling' ? '标称生产企业名称' : '行政相对人名称';
+}
+
+function divisionOf(countyCode: string | null, cityCode: string | null): string {
+  return countyCode ?? cityCode ?? PROVINCE_CODE;
 }
 
 /**
- * Imports parsed sampling rows of one announcement. The named producer is the party; when the
- * producer is absent, the sampled unit is. A row already imported (same party, product, batch and
- * announcement) is skipped.
+ * Plans an import of parsed rows (`parsed.rows` valid, `parsed.errors` the others): matches every
+ * valid row (`matchParty`: credit code, registration no., name + county), applies the staff
+ * decisions, finds records already on file, and checks each row against the actor's jurisdiction.
+ * Reads only; `db` may be a transaction (`commitImport` plans again inside its own).
  */
-export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announcement): ImportSummary {
-  const resolve = placeResolver(db.select().from(divisions).all());
-  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [], partyIds: [] };
-  db.transaction((tx) => {
-    for (const r of rows) {
-      const name = r.producerName ?? r.sampledUnitName ?? '';
-      const address = r.producerName ? r.producerAddress : r.sampledUnitAddress;
-      const party = findOrCreateParty(tx, resolve, { name, kind: partyKindFromName(name), address, texts: [] });
-      if (party.created) summary.parties++;
-      const dup = tx
-        .select({ id: samplingTests.id })
-        .from(samplingTests)
-        .where(
-          and(
-            eq(samplingTests.partyId, party.id),
-            eq(samplingTests.productName, r.productName),
-            r.batch === null ? isNull(samplingTests.batch) : eq(samplingTests.batch, r.batch),
-            eq(samplingTests.announcementTitle, announcement.title),
-          ),
-        )
-        .get();
-      if (dup) {
-        summary.skipped++;
-        continue;
+export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<SamplingRow | PenaltyRow>, options: PlanOptions = {}): ImportPlan {
+  const allDivisions = db.select().from(divisions).all();
+  const resolve = placeResolver(allDivisions);
+  const byCode = new Map(allDivisions.map((d) => [d.code, d]));
+  const onFile = dbLookup(db);
+  const creating: PartyCandidate[] = [];
+  const lookup = combinedLookup(onFile, listLookup(creating));
+  const errorsByRow = new Map<number, RowError[]>();
+  for (const e of parsed.errors) errorsByRow.set(e.row, [...(errorsByRow.get(e.row) ?? []), e]);
+  const dataByRow = new Map(parsed.rows.map((r) => [r.row, r]));
+  const numbers = [...new Set([...errorsByRow.keys(), ...dataByRow.keys()])].sort((a, b) => a - b);
+  const seenDecisionNos = new Set<string>();
+  const seenSampling = new Set<string>();
+  const nameOf = (id: number) => db.select({ id: parties.id, name: parties.name, countyCode: parties.countyCode, cityCode: parties.cityCode }).from(parties).where(eq(parties.id, id)).get();
+
+  const rows: PlannedRow[] = numbers.map((row) => {
+    const decision = options.decisions?.[row] ?? { action: 'auto' };
+    const data = dataByRow.get(row) ?? null;
+    const base = { row, data, decision, errors: errorsByRow.get(row) ?? [], partyName: null, place: { countyCode: null, cityCode: null }, match: null, matchName: null, target: null, divisionCode: null };
+    if (!data) return { ...base, outcome: decision.action === 'skip' ? 'skipped' : 'error' };
+    const hint = hintOf(kind, data);
+    const place = resolve(hint.address, hint.name, ...hint.texts);
+    const match = matchParty({ name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode: place.countyCode }, lookup);
+    const matched = match && match.partyId > 0 ? nameOf(match.partyId) : undefined;
+    const planned: PlannedRow = { ...base, partyName: hint.name, place, match, matchName: matched?.name ?? (match ? hint.name : null), outcome: 'write' };
+    if (decision.action === 'skip') return { ...planned, outcome: 'skipped' };
+
+    // the target party
+    const newParty = (countyCode: string | null): RowTarget => {
+      const cityCode = countyCode ? (byCode.get(countyCode)?.parentCode ?? null) : place.cityCode;
+      // a party named twice in one file is created once: join an earlier row's new party
+      const earlier = matchParty({ name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode }, listLookup(creating));
+      if (earlier) {
+        const first = creating.find((c) => c.id === earlier.partyId);
+        return { kind: 'new', sameAsRow: -earlier.partyId, countyCode: first?.countyCode ?? countyCode, cityCode: first?.countyCode ? (byCode.get(first.countyCode)?.parentCode ?? null) : cityCode };
       }
-      const test = tx
-        .insert(samplingTests)
-        .values({
-          partyId: party.id,
-          producerName: r.producerName,
-          producerAddress: r.producerAddress,
-          sampledUnitName: r.sampledUnitName,
-          sampledUnitAddress: r.sampledUnitAddress,
-          productName: r.productName,
-          spec: r.spec,
-          brand: r.brand,
-          batch: r.batch,
-          foodCategory: announcement.category ?? null,
-          result: r.failedItems.length > 0 ? 'fail' : announcement.result,
-          testingAgency: r.testingAgency,
-          announcementTitle: announcement.title,
-          announcementNo: announcement.announcementNo ?? null,
-          announcementDate: announcement.announcementDate,
-          authority: announcement.authority,
-          remarks: r.remarks,
-          sourceUrl: r.sourceUrl ?? announcement.sourceUrl ?? null,
-          sourceNote: r.sourceNote,
-          source: 'official',
-        })
-        .returning({ id: samplingTests.id })
-        .get();
-      r.failedItems.forEach((item, position) => {
-        tx.insert(samplingFailedItems)
-          .values({
-            samplingTestId: test.id,
-            position,
-            item: item.item,
-            unit: item.unit,
-            measuredText: item.measuredText || null,
-            measuredValues: item.measured.map((m) => m.value),
-            limitText: item.limitText || null,
-            limit: item.limit,
-            standard: null,
-          })
-          .run();
-      });
-      // a party named only in notices is known by what it was sampled for
-      const current = tx.select({ products: parties.products, foodCategories: parties.foodCategories }).from(parties).where(eq(parties.id, party.id)).get();
-      const products = current?.products.includes(r.productName) ? current.products : [...(current?.products ?? []), r.productName];
-      const category = announcement.category;
-      const foodCategories =
-        category && !(current?.foodCategories ?? []).includes(category) ? [...(current?.foodCategories ?? []), category] : (current?.foodCategories ?? []);
-      tx.update(parties).set({ updatedAt: nowIso(), products, foodCategories }).where(eq(parties.id, party.id)).run();
-      summary.records++;
-      summary.partyIds.push(party.id);
+      creating.push({ id: -row, name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode });
+      return { kind: 'new', sameAsRow: null, countyCode, cityCode };
+    };
+    let target: RowTarget | null = null;
+    if (decision.action === 'pick') {
+      const p = nameOf(decision.partyId);
+      if (!p) return { ...planned, outcome: 'error', errors: [{ row, column: partyColumn(kind), message: `所选主体（编号${decision.partyId}）不存在` }] };
+      target = { kind: 'existing', partyId: p.id, name: p.name, countyCode: p.countyCode, cityCode: p.cityCode };
+    } else if (decision.action === 'create') {
+      target = newParty(decision.countyCode ?? place.countyCode);
+    } else if (match && matched) {
+      target = { kind: 'existing', partyId: matched.id, name: matched.name, countyCode: matched.countyCode, cityCode: matched.cityCode };
+    } else if (match && match.partyId < 0) {
+      target = newParty(creating.find((c) => c.id === match.partyId)?.countyCode ?? place.countyCode);
+    } else if (options.createUnmatched) {
+      target = newParty(place.countyCode);
     }
+    if (!target) return { ...planned, outcome: 'undecided' };
+    const divisionCode = divisionOf(target.countyCode, target.cityCode);
+    const result: PlannedRow = { ...planned, target, divisionCode };
+
+    // records already on file, or earlier in this file
+    if (kind === 'penalties') {
+      const no = (data as PenaltyRow).decisionNo;
+      if (no) {
+        const dup = seenDecisionNos.has(no) || db.select({ id: penalties.id }).from(penalties).where(eq(penalties.decisionNo, no)).get() !== undefined;
+        seenDecisionNos.add(no);
+        if (dup) return { ...result, outcome: 'duplicate' };
+      }
+    } else {
+      const r = data as SamplingRow;
+      const title = options.announcement?.title ?? '';
+      const key = JSON.stringify([target.kind === 'existing' ? target.partyId : `new:${target.sameAsRow ?? row}`, r.productName, r.batch]);
+      const dup =
+        seenSampling.has(key) ||
+        (target.kind === 'existing' &&
+          db
+            .select({ id: samplingTests.id })
+            .from(samplingTests)
+            .where(and(eq(samplingTests.partyId, target.partyId), eq(samplingTests.productName, r.productName), r.batch === null ? isNull(samplingTests.batch) : eq(samplingTests.batch, r.batch), eq(samplingTests.announcementTitle, title)))
+            .get() !== undefined);
+      seenSampling.add(key);
+      if (dup) return { ...result, outcome: 'duplicate' };
+    }
+
+    if (options.actor && !can(options.actor, 'runImport', { divisionCode })) {
+      const where = byCode.get(divisionCode);
+      const message =
+        divisionCode === PROVINCE_CODE && target.kind === 'new'
+          ? '无法从名称和地址确定该主体所在的县（市、区）：请选用已有主体，或新建主体并选择所在县（市、区）'
+          : `该主体所在地（${where?.name ?? divisionCode}）不在您的管辖范围内`;
+      return { ...result, outcome: 'error', errors: [{ row, column: partyColumn(kind), message }] };
+    }
+    return result;
   });
-  return summary;
+
+  const counts: PlanCounts = { rows: rows.length, write: 0, newParties: 0, matched: { uscc: 0, registrationNo: 0, nameCounty: 0 }, duplicate: 0, skipped: 0, undecided: 0, error: 0 };
+  for (const r of rows) {
+    if (r.outcome === 'write') {
+      counts.write++;
+      if (r.target?.kind === 'new' && r.target.sameAsRow === null) counts.newParties++;
+      if (r.target?.kind === 'existing' && r.decision.action === 'auto' && r.match) counts.matched[r.match.method]++;
+    } else counts[r.outcome]++;
+  }
+  return { kind, rows, counts, committable: counts.error === 0 && counts.undecided === 0 && counts.write > 0 };
 }
 
-/** Imports parsed penalty rows; a decision no. already on file is skipped. */
-export function commitPenalties(db: Db, rows: PenaltyRow[]): ImportSummary {
-  const resolve = placeResolver(db.select().from(divisions).all());
-  const summary: ImportSummary = { parties: 0, records: 0, skipped: 0, errors: [], partyIds: [] };
-  db.transaction((tx) => {
-    for (const r of rows) {
-      if (r.decisionNo && tx.select({ id: penalties.id }).from(penalties).where(eq(penalties.decisionNo, r.decisionNo)).get()) {
-        summary.skipped++;
-        continue;
-      }
-      const party = findOrCreateParty(tx, resolve, {
-        name: r.partyName,
-        kind: r.partyKind,
-        uscc: r.uscc,
-        texts: [r.authority, r.decisionNo],
-      });
-      if (party.created) summary.parties++;
-      const start = r.decidedOn ?? r.announcementDate;
-      tx.insert(penalties)
-        .values({
-          partyId: party.id,
-          decisionNo: r.decisionNo,
-          caseName: null,
-          violationType: r.violationType,
-          facts: r.facts,
-          legalBasis: r.legalBasis,
-          penaltyKinds: r.penaltyKinds,
-          penaltyContent: r.penaltyContent,
-          fineYuan: r.fineYuan,
-          confiscationYuan: r.confiscationYuan,
-          decidedOn: r.decidedOn,
-          authority: r.authority,
-          disclosureStart: start && start.length === 7 ? firstDayOf(start) : start,
-          publishedDisclosureEnd: r.publishedDisclosureEnd,
-          transferredToPolice: r.transferredToPolice,
-          announcementTitle: r.announcementTitle,
-          announcementDate: r.announcementDate,
-          sourceUrl: r.sourceUrl,
-          sourceNote: [r.sourceNote, r.remarks].filter(Boolean).join('；') || null,
-          source: 'official',
-        })
-        .run();
-      tx.update(parties).set({ updatedAt: nowIso() }).where(eq(parties.id, party.id)).run();
-      summary.records++;
-      summary.partyIds.push(party.id);
-    }
+/** Raised by `commitImport` when the plan made inside its transaction cannot be committed (nothing is written). */
+export class ImportBlockedError extends Error {
+  readonly plan: ImportPlan;
+  constructor(plan: ImportPlan) {
+    super(`import blocked: ${plan.counts.error} rows in error, ${plan.counts.undecided} undecided, ${plan.counts.write} to write`);
+    this.plan = plan;
+  }
+}
+
+/** What `commitImport` records in the audit log, inside its transaction. */
+export interface ImportAudit {
+  userId: number;
+  divisionCode: string;
+  fileName: string;
+  importId: string;
+}
+
+function insertParty(tx: Tx, kind: ImportKind, data: SamplingRow | PenaltyRow, target: Extract<RowTarget, { kind: 'new' }>): number {
+  const hint = hintOf(kind, data);
+  const row: NewParty = {
+    kind: hint.partyKind,
+    name: hint.name,
+    uscc: hint.uscc,
+    address: hint.address,
+    countyCode: target.countyCode,
+    cityCode: target.cityCode,
+    source: 'official',
+    updatedAt: nowIso(),
+  };
+  return tx.insert(parties).values(row).returning({ id: parties.id }).get().id;
+}
+
+function writeSampling(tx: Tx, partyId: number, r: SamplingRow, announcement: Announcement): void {
+  const test = tx
+    .insert(samplingTests)
+    .values({
+      partyId,
+      producerName: r.producerName,
+      producerAddress: r.producerAddress,
+      sampledUnitName: r.sampledUnitName,
+      sampledUnitAddress: r.sampledUnitAddress,
+      productName: r.productName,
+      spec: r.spec,
+      brand: r.brand,
+      batch: r.batch,
+      foodCategory: announcement.category ?? null,
+      result: r.failedItems.length > 0 ? 'fail' : announcement.result,
+      testingAgency: r.testingAgency,
+      announcementTitle: announcement.title,
+      announcementNo: announcement.announcementNo ?? null,
+      announcementDate: announcement.announcementDate,
+      authority: announcement.authority,
+      remarks: r.remarks,
+      sourceUrl: r.sourceUrl ?? announcement.sourceUrl ?? null,
+      sourceNote: r.sourceNote,
+      source: 'official',
+    })
+    .returning({ id: samplingTests.id })
+    .get();
+  r.failedItems.forEach((item, position) => {
+    tx.insert(samplingFailedItems)
+      .values({
+        samplingTestId: test.id,
+        position,
+        item: item.item,
+        unit: item.unit,
+        measuredText: item.measuredText || null,
+        measuredValues: item.measured.map((m) => m.value),
+        limitText: item.limitText || null,
+        limit: item.limit,
+        standard: null,
+      })
+      .run();
   });
-  return summary;
+  // a party named only in notices is known by what it was sampled for
+  const current = tx.select({ products: parties.products, foodCategories: parties.foodCategories }).from(parties).where(eq(parties.id, partyId)).get();
+  const products = current?.products.includes(r.productName) ? current.products : [...(current?.products ?? []), r.productName];
+  const category = announcement.category;
+  const foodCategories = category && !(current?.foodCategories ?? []).includes(category) ? [...(current?.foodCategories ?? []), category] : (current?.foodCategories ?? []);
+  tx.update(parties).set({ updatedAt: nowIso(), products, foodCategories }).where(eq(parties.id, partyId)).run();
+}
+
+function writePenalty(tx: Tx, partyId: number, r: PenaltyRow): void {
+  const start = r.decidedOn ?? r.announcementDate;
+  tx.insert(penalties)
+    .values({
+      partyId,
+      decisionNo: r.decisionNo,
+      caseName: null,
+      violationType: r.violationType,
+      facts: r.facts,
+      legalBasis: r.legalBasis,
+      penaltyKinds: r.penaltyKinds,
+      penaltyContent: r.penaltyContent,
+      fineYuan: r.fineYuan,
+      confiscationYuan: r.confiscationYuan,
+      decidedOn: r.decidedOn,
+      authority: r.authority,
+      disclosureStart: start && start.length === 7 ? firstDayOf(start) : start,
+      publishedDisclosureEnd: r.publishedDisclosureEnd,
+      transferredToPolice: r.transferredToPolice,
+      announcementTitle: r.announcementTitle,
+      announcementDate: r.announcementDate,
+      sourceUrl: r.sourceUrl,
+      sourceNote: [r.sourceNote, r.remarks].filter(Boolean).join('；') || null,
+      source: 'official',
+    })
+    .run();
+  const current = tx.select({ uscc: parties.uscc }).from(parties).where(eq(parties.id, partyId)).get();
+  // a party matched by name learns its credit code from the decision
+  tx.update(parties)
+    .set({ updatedAt: nowIso(), ...(r.uscc && !current?.uscc ? { uscc: r.uscc } : {}) })
+    .where(eq(parties.id, partyId))
+    .run();
+}
+
+/**
+ * Writes an official table in ONE transaction: plans it again inside the transaction (so that what
+ * is written matches the data at that moment), refuses with `ImportBlockedError` unless the plan
+ * is committable, then writes every `write` row (creating new parties once per file), and appends
+ * the audit entry when `audit` is given. All rows or none: any error rolls everything back.
+ * A sampling table needs its `announcement`. Returns counts and the parties touched (their search
+ * documents need `reindexParties`).
+ */
+export function commitImport(
+  db: Db,
+  kind: ImportKind,
+  parsed: ParseResult<SamplingRow | PenaltyRow>,
+  options: PlanOptions & { audit?: ImportAudit | null } = {},
+): ImportSummary & { plan: ImportPlan } {
+  const announcement = options.announcement ?? null;
+  if (kind === 'sampling' && !announcement) throw new Error('a sampling table needs its announcement');
+  return db.transaction((tx) => {
+    const plan = planImport(tx, kind, parsed, options);
+    if (!plan.committable) throw new ImportBlockedError(plan);
+    const created = new Map<number, number>();
+    const summary: ImportSummary = { parties: 0, records: 0, skipped: plan.counts.duplicate + plan.counts.skipped, errors: [], partyIds: [] };
+    for (const r of plan.rows) {
+      if (r.outcome !== 'write' || !r.data || !r.target) continue;
+      let partyId: number;
+      if (r.target.kind === 'existing') {
+        partyId = r.target.partyId;
+      } else {
+        const key = r.target.sameAsRow ?? r.row;
+        const known = created.get(key);
+        if (known === undefined) {
+          partyId = insertParty(tx, kind, r.data, r.target);
+          created.set(key, partyId);
+          summary.parties++;
+        } else partyId = known;
+      }
+      if (kind === 'sampling') writeSampling(tx, partyId, r.data as SamplingRow, announcement as Announcement);
+      else writePenalty(tx, partyId, r.data as PenaltyRow);
+      summary.records++;
+      summary.partyIds.push(partyId);
+    }
+    if (options.audit) {
+      appendAudit(tx, {
+        userId: options.audit.userId,
+        action: 'importCommitted',
+        divisionCode: options.audit.divisionCode,
+        target: `import:${options.audit.importId}`,
+        details: { fileName: options.audit.fileName, kind, records: summary.records, newParties: summary.parties, matched: plan.counts.matched, duplicate: plan.counts.duplicate, skipped: plan.counts.skipped },
+      });
+    }
+    return { ...summary, plan };
+  });
+}
+
+/**
+ * Imports parsed sampling rows of one announcement (seed and command line): the named producer is
+ * the party, else the sampled unit; unmatched parties are created; a row already imported (same
+ * party, product, batch and announcement) is skipped. One transaction.
+ */
+export function commitSampling(db: Db, rows: SamplingRow[], announcement: Announcement): ImportSummary {
+  return summaryOf(commitEvenIfEmpty(db, 'sampling', rows, announcement));
+}
+
+/** Imports parsed penalty rows (seed and command line); a decision no. already on file is skipped. One transaction. */
+export function commitPenalties(db: Db, rows: PenaltyRow[]): ImportSummary {
+  return summaryOf(commitEvenIfEmpty(db, 'penalties', rows, null));
+}
+
+function summaryOf(s: ImportSummary): ImportSummary {
+  return { parties: s.parties, records: s.records, skipped: s.skipped, errors: s.errors, partyIds: s.partyIds };
+}
+
+/** `commitImport` for the seed and command line: a table whose rows are all on file already writes nothing, without an error. */
+function commitEvenIfEmpty(db: Db, kind: ImportKind, rows: (SamplingRow | PenaltyRow)[], announcement: Announcement | null): ImportSummary & { plan: ImportPlan | null } {
+  try {
+    return commitImport(db, kind, { rows, errors: [] }, { createUnmatched: true, announcement });
+  } catch (e) {
+    if (e instanceof ImportBlockedError && e.plan.counts.error === 0 && e.plan.counts.undecided === 0) {
+      return { parties: 0, records: 0, skipped: e.plan.counts.duplicate + e.plan.counts.skipped, errors: [], partyIds: [], plan: e.plan };
+    }
+    throw e;
+  }
 }
 
 const CHUNK = 400;

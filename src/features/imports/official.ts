@@ -1,15 +1,23 @@
 /**
  * Parsers of the official spreadsheet layouts (DESIGN.md "Data model"; ../shared/data/SOURCES.md
  * §2a and §3) into validated records, with per-row, per-column errors in Chinese. Pure: the same
- * code serves the seed import, the command line and (later) the staff upload.
+ * code serves the seed import, the command line and the staff upload (/admin/import).
  *
  * - Sampling: the Jiangxi 不合格 table, 12 columns, with the combined cell
  *   `不合格项目║检验结果║标准值` (parsed by ./sampling-cell.ts). Announcement details (title, no.,
  *   date, authority, category) are not in the table: they come with the upload (`announcementSchema`).
  * - Penalties: the 信用中国 "双公示" 行政处罚 fields; amounts in 万元, converted to yuan.
  * Both layouts accept two optional trailing columns naming the row's source: `来源网址`, `来源说明`
- * (penalties also `来源公告`, `来源公告日期`).
+ * (penalties also `来源公告`, `来源公告日期`), and an optional `登记证编号` (the small-workshop
+ * registration no., which the published layouts do not carry; staff may add it so that a row is
+ * matched to its registered workshop).
  * `/` in a published cell means "none". Codes stay text, leading zeros included.
+ *
+ * Input is a grid of cell texts (`string[][]`): `csvRecords` reads CSV text into one, and
+ * ./xlsx.ts reads the first worksheet of an XLSX file into the same shape, so that both file types
+ * go through the same validation (`parseSamplingRecords`, `parsePenaltyRecords`). Title rows above
+ * the header (an attachment's caption, the 声明 line) are skipped; rows whose cells are all blank
+ * are ignored; a row number (`row`) counts the rows below the header from 1, blank ones included.
  */
 import { parse } from 'csv-parse/sync';
 import { z } from '../../lib/zod.ts';
@@ -58,7 +66,11 @@ export const PENALTY_COLUMNS = [
   '备注',
 ] as const;
 
-const SOURCE_COLUMNS = ['来源网址', '来源说明', '来源公告', '来源公告日期'] as const;
+/** Optional trailing columns: the row's source, and the registration no. of a registered workshop. */
+export const OPTIONAL_COLUMNS = ['来源网址', '来源说明', '来源公告', '来源公告日期', '登记证编号'] as const;
+
+/** Rows below the header a table may have (uploads; larger tables are split by the uploader). */
+export const MAX_TABLE_ROWS = 5000;
 
 /** An error of one cell (or of the whole row when `column` is null). `row` counts data rows from 1. */
 export interface RowError {
@@ -67,8 +79,15 @@ export interface RowError {
   message: string;
 }
 
-/** Raised when the header does not match the published layout. */
+/** Raised when the header does not match the published layout (or the table is empty or too long). */
 export class LayoutError extends Error {}
+
+/** A table as read from a file: its header cells and the rows below it, as text. */
+export interface TableRecords {
+  header: string[];
+  /** one entry per row below the header, blank rows included (so that row numbers match the file) */
+  records: string[][];
+}
 
 const partialDate = z
   .string()
@@ -102,6 +121,8 @@ export interface SamplingRow {
   sampledUnitName: string | null;
   sampledUnitAddress: string | null;
   productName: string;
+  /** 登记证编号 of the named producer, when the optional column gives one */
+  registrationNo: string | null;
   spec: string | null;
   brand: string | null;
   batch: string | null;
@@ -118,6 +139,8 @@ export interface PenaltyRow {
   partyName: string;
   partyKind: 'enterprise' | 'business';
   uscc: string | null;
+  /** 登记证编号: the optional column, else a 登记证 number named in 暂扣或吊销证照名称及编号 */
+  registrationNo: string | null;
   decisionNo: string | null;
   violationType: string | null;
   facts: string | null;
@@ -153,15 +176,42 @@ export function cell(value: string | undefined): string | null {
   return v === '' || v === '/' || v === '／' || v === '-' || v === '—' || v === '无' ? null : v;
 }
 
-function readTable(text: string, expected: readonly string[]): { header: string[]; records: string[][] } {
-  const records = parse(text.replace(/^\uFEFF/u, ''), { relax_column_count: true, skip_empty_lines: true }) as string[][];
-  const header = (records.shift() ?? []).map(cleanHeader);
+/** Reads CSV text (a UTF-8 BOM is dropped) into rows of cell texts. Throws LayoutError for malformed CSV. */
+export function csvRecords(text: string): string[][] {
+  try {
+    return parse(text.replace(/^\uFEFF/u, ''), { relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as string[][];
+  } catch (e) {
+    throw new LayoutError(`CSV格式有误：${(e as Error).message.slice(0, 120)}`);
+  }
+}
+
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * Finds the header among the first rows of `grid` (the first row holding every expected column)
+ * and checks it: a missing or unknown column is a LayoutError naming it. Rows after the header are
+ * returned as they are.
+ */
+export function tableOf(grid: string[][], expected: readonly string[]): TableRecords {
   const want = expected.map(cleanHeader);
+  const allowed = new Set([...want, ...OPTIONAL_COLUMNS.map(cleanHeader)]);
+  const at = grid.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => want.every((h) => r.map(cleanHeader).includes(h)));
+  // no row has them all: report against the first non-blank row, the likeliest header
+  const headerAt = at >= 0 ? at : Math.max(0, grid.findIndex((r) => r.some((c) => c.trim() !== '')));
+  const header = (grid[headerAt] ?? []).map(cleanHeader);
   const missing = want.filter((h) => !header.includes(h));
   if (missing.length) throw new LayoutError(`表头与公布格式不符，缺少列：${missing.join('、')}`);
-  const unknown = header.filter((h) => h && !want.includes(h) && !SOURCE_COLUMNS.includes(h as (typeof SOURCE_COLUMNS)[number]));
+  const unknown = header.filter((h) => h && !allowed.has(h));
   if (unknown.length) throw new LayoutError(`表头含有无法识别的列：${unknown.join('、')}`);
+  const records = grid.slice(headerAt + 1);
+  while (records.length > 0 && isBlank(records[records.length - 1] ?? [])) records.pop();
+  if (records.length === 0) throw new LayoutError('表格中没有数据行');
+  if (records.length > MAX_TABLE_ROWS) throw new LayoutError(`表格有${records.length}行数据，超过每次${MAX_TABLE_ROWS}行的上限，请分成几个文件导入`);
   return { header, records };
+}
+
+function isBlank(record: string[]): boolean {
+  return record.every((c) => cell(c) === null && (c ?? '').trim() === '');
 }
 
 function getter(header: string[], record: string[]) {
@@ -173,11 +223,20 @@ function getter(header: string[], record: string[]) {
 
 /** Parses a sampling table (CSV text in the published layout). Throws LayoutError for a wrong header. */
 export function parseSamplingTable(text: string): ParseResult<SamplingRow> {
-  const { header, records } = readTable(text, SAMPLING_COLUMNS);
+  return parseSamplingRecords(tableOf(csvRecords(text), SAMPLING_COLUMNS));
+}
+
+/**
+ * Validates the rows of a sampling table (`tableOf(grid, SAMPLING_COLUMNS)`); `firstRow` is the
+ * number of the first record (1 unless a single row is re-checked after a correction).
+ */
+export function parseSamplingRecords(table: TableRecords, firstRow = 1): ParseResult<SamplingRow> {
+  const { header, records } = table;
   const rows: SamplingRow[] = [];
   const errors: RowError[] = [];
   records.forEach((record, i) => {
-    const row = i + 1;
+    const row = i + firstRow;
+    if (isBlank(record)) return;
     const get = getter(header, record);
     const rowErrors: RowError[] = [];
     const productName = get('食品名称');
@@ -206,6 +265,7 @@ export function parseSamplingTable(text: string): ParseResult<SamplingRow> {
       sampledUnitName,
       sampledUnitAddress: get('被抽样单位地址'),
       productName: productName ?? '',
+      registrationNo: get('登记证编号'),
       spec: get('规格型号'),
       brand: get('商标'),
       batch: get('生产日期/批号'),
@@ -234,13 +294,32 @@ export function wanYuanToYuan(value: string | null): number | null {
 
 const KIND_SPLIT = /[;；、,，/\s]+/u;
 
+/**
+ * The 登记证编号 named in a 暂扣或吊销证照名称及编号 cell, when the licence is a (small-workshop)
+ * registration: `食品小作坊登记证（编号：JXZF3601210001）` → `JXZF3601210001`; null otherwise.
+ */
+export function registrationNoInLicenceCell(value: string | null): string | null {
+  if (!value || !/登记证/u.test(value)) return null;
+  const m = /([A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*\d{6,}[A-Za-z0-9]*|\d{10,})/u.exec(value.normalize('NFKC'));
+  return m?.[1]?.toUpperCase() ?? null;
+}
+
 /** Parses a penalty table (CSV in the 双公示 layout). Throws LayoutError for a wrong header. */
 export function parsePenaltyTable(text: string): ParseResult<PenaltyRow> {
-  const { header, records } = readTable(text, PENALTY_COLUMNS);
+  return parsePenaltyRecords(tableOf(csvRecords(text), PENALTY_COLUMNS));
+}
+
+/**
+ * Validates the rows of a penalty table (`tableOf(grid, PENALTY_COLUMNS)`); amounts in 万元 become
+ * yuan (`wanYuanToYuan`). `firstRow` as in `parseSamplingRecords`.
+ */
+export function parsePenaltyRecords(table: TableRecords, firstRow = 1): ParseResult<PenaltyRow> {
+  const { header, records } = table;
   const rows: PenaltyRow[] = [];
   const errors: RowError[] = [];
   records.forEach((record, i) => {
-    const row = i + 1;
+    const row = i + firstRow;
+    if (isBlank(record)) return;
     const get = getter(header, record);
     const rowErrors: RowError[] = [];
     const partyName = get('行政相对人名称');
@@ -287,6 +366,7 @@ export function parsePenaltyTable(text: string): ParseResult<PenaltyRow> {
       partyName: partyName ?? '',
       partyKind,
       uscc,
+      registrationNo: get('登记证编号') ?? registrationNoInLicenceCell(get('暂扣或吊销证照名称及编号')),
       decisionNo: get('行政处罚决定书文号'),
       violationType: get('违法行为类型'),
       facts: get('违法事实'),

@@ -1,10 +1,10 @@
 /**
  * The public lists: 红榜 (demonstration units and honors) and 曝光台 (exposures). Only what is
- * public on `today` (YYYY-MM-DD, Asia/Shanghai): honors not withdrawn, exposures published and not
- * withdrawn, and an exposure resting on a penalty decision only while that penalty is within its
- * disclosure period.
+ * public on `today` (YYYY-MM-DD, Asia/Shanghai): honors not withdrawn and within their validity
+ * (`isHonorPublic`), exposures published and not withdrawn, and an exposure resting on a penalty
+ * decision only while that penalty is within its disclosure period.
  */
-import { and, count, desc, eq, isNull, lte, or, gt, inArray } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lte, or, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { divisions, exposures, honors, parties, penalties, type Exposure, type Honor, type Party } from '../../db/schema.ts';
 import { isPenaltyPublic } from '../workshops/disclosure.ts';
@@ -28,6 +28,8 @@ export type ExposureItem = Exposure & { party: Party | null; countyName: string 
 export function listExamples(db: Db, today: string, options: { page: number; pageSize: number; city?: string; county?: string; year?: number }): ListPage<ExampleItem> {
   const where = and(
     or(isNull(honors.withdrawnOn), gt(honors.withdrawnOn, today)),
+    // valid through `validUntil` (a month-only date through its last day): as `isHonorPublic`
+    or(isNull(honors.validUntil), gte(honors.validUntil, today), and(sql`length(${honors.validUntil}) = 7`, gte(honors.validUntil, today.slice(0, 7)))),
     options.county ? eq(parties.countyCode, options.county) : undefined,
     options.city ? eq(parties.cityCode, options.city) : undefined,
     options.year ? eq(honors.year, options.year) : undefined,

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { Meilisearch, type Hit, type SearchParams, type Settings } from 'meilisearch';
 import { and, count, desc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
+import { exposures, honors, inspections, meta, parties, penalties, samplingTests, type Division, type Party } from '../../db/schema.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
-import { isPartyPublic, loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
+import { hasPublicExposure, isPartyPublic, loadDivisions, loadRecords, publicPenalties, verdictFor } from '../workshops/workshop.server.ts';
 import { codeTokens, cropAndHighlight, highlightRuns, pinyinSortKey, pinyinTokens, prepareQuery, SEARCHABLE } from './query.ts';
 import { indexChars, normalizeText } from './normalize.ts';
 import {
@@ -53,7 +53,7 @@ export const indexSettings: Settings = {
   searchableAttributes: [...SEARCHABLE],
   filterableAttributes: ['cityCode', 'countyCode', 'categories', 'status', 'demonstration', 'kind', 'demo', '_geo'],
   sortableAttributes: ['namePinyin', 'updatedAt', '_geo'],
-  displayedAttributes: ['id', 'name', 'kind', 'registrationNo', 'uscc', 'products', 'categories', 'address', 'countyCode', 'countyName', 'cityCode', 'cityName', 'status', 'demonstration', 'demo', 'decisionNos', 'namePinyin', 'updatedAt', '_geo'],
+  displayedAttributes: ['id', 'name', 'kind', 'registrationNo', 'uscc', 'products', 'categories', 'address', 'countyCode', 'countyName', 'cityCode', 'cityName', 'status', 'demonstration', 'demo', 'exposed', 'decisionNos', 'namePinyin', 'updatedAt', '_geo'],
   localizedAttributes: [{ attributePatterns: ['*Chars'], locales: ['cmn'] }],
   faceting: { maxValuesPerFacet: 300, sortFacetValuesBy: { '*': 'count' } },
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
@@ -97,6 +97,7 @@ export function toDocument(
     // 示范 in the verdict: a current demonstration unit with no adverse record (DESIGN.md)
     demonstration: verdict.status === 'demonstration',
     demo: party.source === 'demo',
+    exposed: hasPublicExposure(party.id, records, today),
     decisionNos,
     namePinyin: pinyinSortKey(party.name),
     updatedAt: Math.floor(Date.parse(party.updatedAt) / 1000) || 0,
@@ -125,6 +126,7 @@ export function dataFingerprint(db: Db, today: string): string {
     JSON.stringify(db.select({ n: count(), m: max(samplingTests.id) }).from(samplingTests).get()),
     JSON.stringify(db.select({ n: count(), m: max(penalties.id), r: max(penalties.repairedOn) }).from(penalties).get()),
     JSON.stringify(db.select({ n: count(), m: max(honors.id), w: max(honors.withdrawnOn) }).from(honors).get()),
+    JSON.stringify(db.select({ n: count(), m: max(exposures.id), w: max(exposures.withdrawnOn) }).from(exposures).get()),
   ];
   return createHash('sha256').update(parts.join('|')).digest('hex');
 }
@@ -272,6 +274,8 @@ export interface SearchHit {
   kind: string;
   status: string;
   demo: boolean;
+  /** on the 曝光台 (false in degraded mode, which does not compute it) */
+  exposed: boolean;
   registrationNo: string | null;
   productsHtml: string;
   addressHtml: string;
@@ -402,6 +406,7 @@ function toHit(h: Hit<WorkshopDocument>, runs: string[], snippets: boolean): Sea
     kind: h.kind,
     status: h.status,
     demo: h.demo,
+    exposed: h.exposed === true,
     registrationNo: h.registrationNo,
     productsHtml: snippets ? highlightRuns(h.products.join('、'), runs) : '',
     addressHtml: snippets && h.address ? cropAndHighlight(h.address, runs, 30) : '',
@@ -453,6 +458,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
       kind: p.kind,
       status: '',
       demo: p.source === 'demo',
+      exposed: false,
       registrationNo: p.registrationNo,
       productsHtml: escapeHtml(p.products.join('、')),
       addressHtml: escapeHtml(p.address ?? ''),

@@ -11,7 +11,7 @@ import { MAX_QUERY_WORDS, queryWordCount } from './query.ts';
 export const INDEX_UID = 'workshops';
 
 /** Bump when the document shape or the index settings change: forces a rebuild at start. */
-export const SEARCH_SCHEMA_VERSION = 4;
+export const SEARCH_SCHEMA_VERSION = 5;
 
 /** Results per page. */
 export const PAGE_SIZE = 20;
@@ -119,6 +119,8 @@ export interface WorkshopDocument {
   status: string;
   demonstration: boolean;
   demo: boolean;
+  /** on the 曝光台 on the day of indexing (an exposure of this party is public: `hasPublicExposure`) */
+  exposed: boolean;
   /** decision numbers of penalties within their disclosure period only */
   decisionNos: string[];
   /** full pinyin of the name without tones, for name sorting */

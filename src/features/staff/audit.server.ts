@@ -4,7 +4,7 @@
  * Entries name users by id and things by `kind:id`; they never carry a password, code, token,
  * secret, or a reporter's personal data.
  */
-import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { auditLog, type AuditEntry } from '../../db/schema.ts';
 
@@ -12,8 +12,11 @@ import { auditLog, type AuditEntry } from '../../db/schema.ts';
  * What is logged. Sign-in: `signIn`, `signInFailed` (reason: unknownUser, wrongPassword, wrongCode,
  * locked, disabled), `lockedOut`; sessions: `signOut`, `signOutEverywhere`; own account:
  * `passwordChanged`, `passwordChangeFailed`, `totpEnabled`, `totpDisabled`, `totpFailed`;
- * users: `userCreated`, `userDisabled`, `userEnabled`. Later features add theirs (tips: identity
- * revealed, evidence opened, transitions, reward decisions).
+ * users: `userCreated`, `userDisabled`, `userEnabled`; tips (src/features/tips/workflow.server.ts,
+ * confidential.server.ts; `tipId` and the tip's division set): `tipTransitioned`, `rewardDecided`,
+ * `rewardPaid` (details: the step, the amounts in yuan), `reporterMessaged` (the message id, never
+ * its text), `identityRevealed` and `evidenceOpened` (reason: the one the user gave; target the
+ * tip or `tipEvidence:id`).
  */
 export type AuditAction =
   | 'signIn'
@@ -28,7 +31,24 @@ export type AuditAction =
   | 'totpFailed'
   | 'userCreated'
   | 'userDisabled'
-  | 'userEnabled';
+  | 'userEnabled'
+  // publishing (issue #5 points 5 and 6): an official table written; exposures, honors, replies
+  | 'importCommitted'
+  | 'exposureCreated'
+  | 'exposureUpdated'
+  | 'exposureWithdrawn'
+  | 'honorCreated'
+  | 'honorUpdated'
+  | 'honorWithdrawn'
+  | 'replyRecorded'
+  | 'replyDecided'
+  // tips (issue #5 points 3 and 4): transitions, rewards, messages, confidential openings (with the reason given)
+  | 'tipTransitioned'
+  | 'rewardDecided'
+  | 'rewardPaid'
+  | 'reporterMessaged'
+  | 'identityRevealed'
+  | 'evidenceOpened';
 
 /** One event to append. */
 export interface AuditEvent {
@@ -74,8 +94,7 @@ export interface AuditFilter {
   offset?: number;
 }
 
-/** Entries matching `filter`, newest first (at most `limit`, default 100). */
-export function queryAudit(db: Db, filter: AuditFilter = {}): AuditEntry[] {
+function whereOf(filter: AuditFilter): SQL | undefined {
   const where: SQL[] = [];
   if (filter.userId !== undefined) where.push(eq(auditLog.userId, filter.userId));
   if (filter.tipId !== undefined) where.push(eq(auditLog.tipId, filter.tipId));
@@ -83,12 +102,33 @@ export function queryAudit(db: Db, filter: AuditFilter = {}): AuditEntry[] {
   if (filter.from !== undefined) where.push(gte(auditLog.at, filter.from));
   if (filter.to !== undefined) where.push(lt(auditLog.at, filter.to));
   if (filter.divisionCodes !== undefined) where.push(inArray(auditLog.divisionCode, [...filter.divisionCodes]));
+  return and(...where);
+}
+
+/** Entries matching `filter`, newest first (at most `limit`, default 100). */
+export function queryAudit(db: Db, filter: AuditFilter = {}): AuditEntry[] {
   return db
     .select()
     .from(auditLog)
-    .where(and(...where))
+    .where(whereOf(filter))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(filter.limit ?? 100)
     .offset(filter.offset ?? 0)
     .all();
+}
+
+/** How many entries match `filter` (its `limit` and `offset` ignored): the audit view's page count. */
+export function countAudit(db: Db, filter: AuditFilter = {}): number {
+  return db.select({ n: count() }).from(auditLog).where(whereOf(filter)).get()?.n ?? 0;
+}
+
+/** The distinct actions among the entries of `divisionCodes` (undefined = all), sorted: the audit view's action filter. */
+export function auditActionsIn(db: Db, divisionCodes?: ReadonlySet<string>): string[] {
+  return db
+    .selectDistinct({ action: auditLog.action })
+    .from(auditLog)
+    .where(whereOf({ divisionCodes }))
+    .orderBy(auditLog.action)
+    .all()
+    .map((r) => r.action);
 }

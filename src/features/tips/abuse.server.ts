@@ -4,7 +4,7 @@
  * receipt no. and address, and the search for a near-duplicate tip. All synchronous (better-sqlite3).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rateLimits, tips, trackAttempts } from '../../db/schema.ts';
 import type { Kek } from './envelope.server.ts';
@@ -33,6 +33,15 @@ export function takeRateLimit(db: Db, key: string, limit: number, windowMs: numb
     tx.update(rateLimits).set({ count: row.count + 1 }).where(eq(rateLimits.key, key)).run();
     return { allowed: true, retryAfterSec: 0 };
   });
+}
+
+/**
+ * Gives back one use of `key` taken by `takeRateLimit` (the submission it was taken for was not
+ * stored: a refused file, a repeated form, a failure), so that only stored tips use up the hour
+ * while taking the use first keeps concurrent submissions from all passing one check.
+ */
+export function releaseRateLimit(db: Db, key: string): void {
+  db.update(rateLimits).set({ count: sql`max(${rateLimits.count} - 1, 0)` }).where(eq(rateLimits.key, key)).run();
 }
 
 /**

@@ -121,6 +121,38 @@ export async function addReporterMessage(
   }
 }
 
+/** What `insertStaffMessage` writes with: a transaction (or the database) able to read and write. */
+type Writer = Pick<Db, 'select' | 'insert' | 'update'>;
+
+/**
+ * Inserts a message from staff to the reporter of tip `tipId` at `at` (ISO instant), sealed under
+ * the tip's data key like the reporter's messages; a tip without a data key yet (anonymous, filed
+ * without evidence) gets one here. Synchronous, so that it runs inside the caller's transaction
+ * with the change it announces (./workflow.server.ts). `text` is stored as given: the caller
+ * cleans and checks it (`cleanMessageText`, `messageTextProblem`). Returns the message id.
+ * Throws when the tip does not exist or got a data key concurrently (the transaction then rolls back).
+ */
+export function insertStaffMessage(db: Writer, kek: Kek, tipId: number, text: string, at: string): number {
+  const tip = db.select({ wrappedDataKey: tips.wrappedDataKey }).from(tips).where(eq(tips.id, tipId)).get();
+  if (!tip) throw new Error(`tip ${tipId} not found`);
+  let dataKey: Buffer;
+  if (tip.wrappedDataKey) dataKey = open(kek.key, tip.wrappedDataKey);
+  else {
+    dataKey = randomBytes(32);
+    const set = db
+      .update(tips)
+      .set({ wrappedDataKey: seal(kek.key, dataKey), keyId: kek.id })
+      .where(and(eq(tips.id, tipId), isNull(tips.wrappedDataKey)))
+      .run();
+    if (set.changes !== 1) throw new Error('the tip got a data key concurrently');
+  }
+  return db
+    .insert(tipMessages)
+    .values({ tipId, author: 'staff', ciphertext: seal(dataKey, Buffer.from(text, 'utf8')), at })
+    .returning({ id: tipMessages.id })
+    .get().id;
+}
+
 /** A tip's messages, decrypted, oldest first, each with the files sent with it (as text only). */
 export function listMessages(db: Db, kek: Kek, tipId: number): MessageView[] {
   const rows = db.select().from(tipMessages).where(eq(tipMessages.tipId, tipId)).orderBy(asc(tipMessages.at), asc(tipMessages.id)).all();

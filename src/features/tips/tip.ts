@@ -71,7 +71,12 @@ export function tipFormSchema(lookups: Partial<TipFormLookups> = {}) {
   const partyExists = lookups.partyExists ?? (() => true);
   return z
     .object({
-      submissionToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/u, '表单已失效，请刷新页面后重新填写'),
+      // missing or malformed alike: the page was not ours or is too old
+      submissionToken: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? '')
+        .refine((v) => /^[A-Za-z0-9_-]{16,64}$/u.test(v), '表单已失效，请刷新页面后重新填写'),
       workshopId: z
         .string()
         .nullish()

@@ -14,6 +14,7 @@ import {
   inspections,
   parties,
   penalties,
+  replies,
   samplingFailedItems,
   samplingTests,
   type Division,
@@ -22,10 +23,12 @@ import {
   type Inspection,
   type Party,
   type Penalty,
+  type Reply,
   type SamplingFailedItem,
   type SamplingTest,
 } from '../../db/schema.ts';
 import { disclosureOf, isPenaltyPublic } from './disclosure.ts';
+import { isHonorPublic } from '../publishing/publishing.ts';
 import { computeVerdict, type Verdict } from './verdict.ts';
 
 /** A penalty as shown to the public: with its computed disclosure end (last day shown). */
@@ -44,15 +47,19 @@ export interface PartyProfile {
   penalties: PublicPenalty[];
   honors: Honor[];
   exposures: Exposure[];
+  /** operators' replies to the records shown, oldest first, with the staff decision (shown as text beside the record) */
+  replies: Reply[];
   verdict: Verdict;
 }
 
-/** The records of several parties, grouped by party id; penalties unfiltered. */
+/** The records of several parties, grouped by party id; penalties, honors and exposures unfiltered. */
 export interface RecordsByParty {
   inspections: Map<number, Inspection[]>;
   samplingTests: Map<number, SamplingTest[]>;
   penalties: Map<number, Penalty[]>;
   honors: Map<number, Honor[]>;
+  /** exposures of registered parties (black workshops have no party) */
+  exposures: Map<number, Exposure[]>;
 }
 
 function groupBy<T extends { partyId: number }>(rows: T[]): Map<number, T[]> {
@@ -68,13 +75,16 @@ function groupBy<T extends { partyId: number }>(rows: T[]): Map<number, T[]> {
 /** Loads the records of the given parties (all parties when `ids` is undefined). */
 export function loadRecords(db: Db, ids?: number[]): RecordsByParty {
   if (ids && ids.length === 0) {
-    return { inspections: new Map(), samplingTests: new Map(), penalties: new Map(), honors: new Map() };
+    return { inspections: new Map(), samplingTests: new Map(), penalties: new Map(), honors: new Map(), exposures: new Map() };
   }
   const ins = ids ? db.select().from(inspections).where(inArray(inspections.partyId, ids)).all() : db.select().from(inspections).all();
   const sam = ids ? db.select().from(samplingTests).where(inArray(samplingTests.partyId, ids)).all() : db.select().from(samplingTests).all();
   const pen = ids ? db.select().from(penalties).where(inArray(penalties.partyId, ids)).all() : db.select().from(penalties).all();
   const hon = ids ? db.select().from(honors).where(inArray(honors.partyId, ids)).all() : db.select().from(honors).all();
-  return { inspections: groupBy(ins), samplingTests: groupBy(sam), penalties: groupBy(pen), honors: groupBy(hon) };
+  const exp = (ids ? db.select().from(exposures).where(inArray(exposures.partyId, ids)).all() : db.select().from(exposures).all()).filter(
+    (e): e is Exposure & { partyId: number } => e.partyId !== null,
+  );
+  return { inspections: groupBy(ins), samplingTests: groupBy(sam), penalties: groupBy(pen), honors: groupBy(hon), exposures: groupBy(exp) };
 }
 
 /** The verdict of one party from its loaded records. */
@@ -156,8 +166,9 @@ export function getPartyProfile(db: Db, id: number, today: string): PartyProfile
     inspections: [...(records.inspections.get(id) ?? [])].sort((a, b) => b.inspectedOn.localeCompare(a.inspectedOn)),
     samplingTests: tests.map((t) => ({ ...t, failedItems: items.filter((i) => i.samplingTestId === t.id) })),
     penalties: shown,
-    honors: [...(records.honors.get(id) ?? [])].filter((h) => !h.withdrawnOn || h.withdrawnOn > today).sort((a, b) => b.year - a.year),
+    honors: [...(records.honors.get(id) ?? [])].filter((h) => isHonorPublic(h, today)).sort((a, b) => b.year - a.year),
     exposures: partyExposures,
+    replies: db.select().from(replies).where(eq(replies.partyId, id)).orderBy(asc(replies.receivedOn), asc(replies.id)).all(),
     verdict: verdictFor(party, records, today),
   };
 }
@@ -172,6 +183,14 @@ export function isExposurePublic(e: Exposure, today: string, publicDecisionNos: 
   if (e.withdrawnOn && e.withdrawnOn <= today) return false;
   if (e.basisKind === 'decision' && e.partyId !== null && publicDecisionNos) return publicDecisionNos.has(e.basisRef);
   return true;
+}
+
+/** Whether party `partyId` has an exposure on the public pages on `today` (`isExposurePublic`). */
+export function hasPublicExposure(partyId: number, records: RecordsByParty, today: string): boolean {
+  const list = records.exposures.get(partyId) ?? [];
+  if (list.length === 0) return false;
+  const publicNos = new Set(publicPenalties(records.penalties.get(partyId) ?? [], today).map((p) => p.decisionNo).filter((n): n is string => !!n));
+  return list.some((e) => isExposurePublic(e, today, publicNos));
 }
 
 /** Division lookup tables: code -> division. */
