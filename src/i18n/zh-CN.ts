@@ -28,6 +28,7 @@ export const zh = {
     title: '查询结果',
     exposed: '已被曝光',
     resultsFor: (q: string) => `“${q}”的查询结果`,
+    searchedAs: (q: string) => `搜索词较长，只按前面的“${q}”查询。`,
     allResults: '全部小作坊与主体',
     total: (n: string) => `共 ${n} 条`,
     empty: '没有找到符合条件的结果。请检查名称是否有误，或减少筛选条件。',

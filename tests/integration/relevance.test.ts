@@ -9,7 +9,7 @@ import type { Meilisearch } from 'meilisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { normalizeText } from '../../src/features/search/normalize.ts';
-import { pinyinSortKey } from '../../src/features/search/query.ts';
+import { pinyinSortKey, prepareQuery } from '../../src/features/search/query.ts';
 import { rebuildIndex, searchWorkshops, type SearchHit, type SearchResult } from '../../src/features/search/search.server.ts';
 import { PAGE_SIZE, type SearchQuery } from '../../src/features/search/search.ts';
 import {
@@ -179,6 +179,24 @@ const cases: RelevanceCase[] = [
     total: W.filter((p) => p.countyCode === '360102' || literally('东湖').includes(p)).length,
   },
   { name: 'substring: the full name without its brackets finds it first', query: { q: '鸿运东湖食品加工坊' }, first: HONGYUN, total: 1 },
+  {
+    name: 'place + product typed without a space (东湖米粉) finds what "东湖 米粉" finds',
+    query: { q: '东湖米粉' },
+    check: async (res, ctx) => {
+      const spaced = await ctx.search({ q: '东湖 米粉' });
+      expect(spaced.total).toBeGreaterThan(0);
+      expect(res.total).toBe(spaced.total);
+      expect(hitNames(res.hits).sort()).toEqual(hitNames(spaced.hits).sort());
+    },
+  },
+  {
+    name: 'a query longer than ten characters is searched by its head, and says so',
+    query: { q: '江西绿源食品有限公司出品' },
+    first: LVYUAN,
+    check: (res) => {
+      expect(res.searchedAs).toBe('江西 绿源食品有限公司');
+    },
+  },
 
   // --- NFKC: full-width letters and digits
   { name: 'NFKC: full-width ａｂｃ finds ABC食品坊', query: { q: 'ａｂｃ' }, first: ABC, total: 1 },
@@ -424,12 +442,11 @@ async function search(query: Partial<SearchQuery>): Promise<SearchResult> {
   return res;
 }
 
-/** The normalised runs of a query: Han runs and other runs of each word, spaces removed. */
+/** The literal runs a query is searched by (the no-leak rule: every hit contains each of them). */
 function queryRuns(q: string): string[] {
-  return normalizeText(q)
-    .split(' ')
-    .filter(Boolean)
-    .flatMap((word) => word.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? []);
+  // the runs actually searched: a place at the head of a run split off, a long query cut to ten
+  // words (their making is unit-tested in tests/unit/normalize-query.test.ts and search-text.test.ts)
+  return prepareQuery(q).runs;
 }
 
 /** Every searchable text of a hit, each normalised without spaces. */

@@ -29,7 +29,11 @@ describe('one normalisation for queries and documents', () => {
 
 describe('queries', () => {
   it.each([
-    ['a Chinese run becomes a phrase of characters, literal fields only', '东湖食品', '"东 湖 食 品"', false],
+    ['a Chinese run becomes a phrase of characters, literal fields only', '鸿运食品', '"鸿 运 食 品"', false],
+    ['a place at the head of a run is split off (no space typed)', '东湖食品', '"东 湖" "食 品"', false],
+    ['the longest place name is split off', '南昌县米粉', '"南 昌 县" "米 粉"', false],
+    ['a place with one character after it stays whole', '南昌县', '"南 昌 县"', false],
+    ['a place not at the head stays inside its run', '老南昌米粉', '"老 南 昌 米 粉"', false],
     ['one Chinese character stays a word', '坊', '坊', false],
     ['Chinese words each become a phrase', '东湖 食品', '"东 湖" "食 品"', false],
     ['quotes typed by the user cannot open a phrase', '"米粉', '"米 粉"', false],

@@ -14,6 +14,7 @@
 import { pinyin } from 'pinyin-pro';
 import { HAN, normalizeCode, normalizeWithMap, normalizeText } from './normalize.ts';
 import { escapeHtml } from '../../lib/html.ts';
+import { PLACE_NAMES } from './place-names.ts';
 
 /** Searchable attributes, in ranking order: a code match first, pinyin last. */
 export const SEARCHABLE = ['codes', 'nameChars', 'productChars', 'decisionChars', 'placeChars', 'pinyin', 'initials'] as const;
@@ -29,6 +30,8 @@ export interface PreparedQuery {
   attributes: string[];
   hasHan: boolean;
   runs: string[];
+  /** whether the query was longer than Meilisearch reads and was cut (see `fitWords`) */
+  cut: boolean;
 }
 
 /** Splits a normalised word into runs of Han characters and runs of anything else. */
@@ -39,34 +42,79 @@ function segments(word: string): string[] {
 /** Meilisearch reads at most ten query words; every Han character of a phrase counts as one. */
 export const MAX_QUERY_WORDS = 10;
 
+/** The shortest a Han run is cut to when a query is over MAX_QUERY_WORDS. */
+const MIN_CUT_RUN = 2;
+
 /**
- * The number of query words Meilisearch will see for `raw` (each Han character, each run of
- * letters and digits). More than MAX_QUERY_WORDS would be cut silently, so the schema refuses them.
+ * A Han run that starts with a place name (./place-names.ts) and goes on with at least two more
+ * characters is split there: 南昌米粉 → 南昌 + 米粉, 南昌县米粉 → 南昌县 + 米粉, so that the
+ * place can match the address and the product the products (people do not type a space). Every
+ * part is a piece of the run, so whatever contains the run still matches, and every hit still
+ * contains a literal run of the query. Longest place first.
  */
-export function queryWordCount(raw: string): number {
-  return prepareQuery(raw).runs.reduce((n, run) => n + (HAN.test(run) ? [...run].length : 1), 0);
+function splitPlace(run: string, places: readonly string[]): string[] {
+  for (const place of places) {
+    if (run.startsWith(place) && [...run].length - [...place].length >= 2) return [place, run.slice(place.length)];
+  }
+  return [run];
 }
 
-/** Prepares what a user typed (any case, width, script, punctuation) for Meilisearch. */
-export function prepareQuery(raw: string): PreparedQuery {
+/**
+ * Cuts the runs of a query to what Meilisearch reads (MAX_QUERY_WORDS: a Han run counts one word
+ * per character, any other run one): the longest Han run loses its last character until the query
+ * fits (not below MIN_CUT_RUN characters), then trailing runs are dropped. A full official name of
+ * 12 characters is searched by its first 10: every hit still contains that literal run.
+ */
+function fitWords(runs: string[]): string[] {
+  const words = (run: string) => (HAN.test(run) ? [...run].length : 1);
+  const out = runs.map((run) => [...run]);
+  let total = runs.reduce((n, run) => n + words(run), 0);
+  while (total > MAX_QUERY_WORDS) {
+    let longest = -1;
+    out.forEach((chars, i) => {
+      if (HAN.test(chars.join('')) && chars.length > MIN_CUT_RUN && (longest === -1 || chars.length > (out[longest]?.length ?? 0))) longest = i;
+    });
+    if (longest === -1) break;
+    out[longest]?.pop();
+    total--;
+  }
+  const fitted = out.map((chars) => chars.join(''));
+  while (fitted.reduce((n, run) => n + words(run), 0) > MAX_QUERY_WORDS) fitted.pop();
+  return fitted;
+}
+
+/** The literal runs of a query, normalised, codes typed in groups joined, places split off. */
+function rawRuns(raw: string, places: readonly string[] = PLACE_NAMES): string[] {
   let normalized = normalizeText(raw);
   // a code typed in groups ("XZF 3601 2100 001") is one code
   const compact = normalized.replace(/ /gu, '');
   if (normalized.includes(' ') && /^[a-z0-9 ]+$/u.test(normalized) && /\d/u.test(compact) && compact.length >= 8) normalized = compact;
-  const parts: string[] = [];
   const runs: string[] = [];
-  let hasHan = false;
   for (const word of normalized.split(' ').filter(Boolean)) {
-    for (const seg of segments(word)) {
-      runs.push(seg);
-      if (HAN.test(seg)) {
-        hasHan = true;
-        const chars = [...seg];
-        parts.push(chars.length === 1 ? seg : `"${chars.join(' ')}"`);
-      } else parts.push(seg);
-    }
+    for (const seg of segments(word)) runs.push(...(HAN.test(seg) ? splitPlace(seg, places) : [seg]));
   }
-  return { q: parts.join(' '), attributes: [...(hasHan ? LITERAL_ATTRIBUTES : SEARCHABLE)], hasHan, runs };
+  return runs;
+}
+
+/**
+ * Prepares what a user typed (any case, width, script, punctuation) for Meilisearch: normalised
+ * runs, a place name at the head of a Han run split off (`splitPlace`), cut to what Meilisearch
+ * reads (`fitWords`; `cut` tells whether anything was left out), each Han run a phrase of single
+ * characters. `places` defaults to Jiangxi's division names.
+ */
+export function prepareQuery(raw: string, places: readonly string[] = PLACE_NAMES): PreparedQuery {
+  const all = rawRuns(raw, places);
+  const runs = fitWords(all);
+  const parts: string[] = [];
+  let hasHan = false;
+  for (const seg of runs) {
+    if (HAN.test(seg)) {
+      hasHan = true;
+      const chars = [...seg];
+      parts.push(chars.length === 1 ? seg : `"${chars.join(' ')}"`);
+    } else parts.push(seg);
+  }
+  return { q: parts.join(' '), attributes: [...(hasHan ? LITERAL_ATTRIBUTES : SEARCHABLE)], hasHan, runs, cut: runs.join('') !== all.join('') };
 }
 
 const MAX_PINYIN_RUN = 6;

@@ -300,6 +300,8 @@ export interface SearchResult {
   facets: { city: FacetValue[]; county: FacetValue[]; category: FacetValue[]; status: FacetValue[] };
   degraded: boolean;
   processingMs: number;
+  /** when the query was longer than Meilisearch reads: the part that was searched (query.ts `fitWords`) */
+  searchedAs: string | null;
 }
 
 function facetList(dist: Record<string, Record<string, number>> | undefined, name: string): FacetValue[] {
@@ -330,7 +332,7 @@ export type PagedSearchParams = SearchParams & { page: number; hitsPerPage: numb
  * compares against it). Every query word must match (`matchingStrategy: 'all'`): the default
  * drops trailing words until something matches, which would find a party by one character.
  */
-export function meiliRequestFor(query: SearchQuery): { q: string; params: PagedSearchParams; runs: string[] } {
+export function meiliRequestFor(query: SearchQuery): { q: string; params: PagedSearchParams; runs: string[]; cut: boolean } {
   const prepared = prepareQuery(query.q);
   const sort =
     query.sort === 'name'
@@ -343,6 +345,7 @@ export function meiliRequestFor(query: SearchQuery): { q: string; params: PagedS
   return {
     q: prepared.q,
     runs: prepared.runs,
+    cut: prepared.cut,
     params: {
       filter: buildFilter(query),
       facets: ['cityCode', 'countyCode', 'categories', 'status'],
@@ -370,12 +373,12 @@ async function indexIsEmpty(client: Meilisearch): Promise<boolean> {
 
 /** The answer to a query that has nothing searchable in it (only punctuation or symbols). */
 function nothingToSearch(query: SearchQuery): SearchResult {
-  return { hits: [], total: 0, totalCapped: false, page: query.page, totalPages: 1, facets: { city: [], county: [], category: [], status: [] }, degraded: false, processingMs: 0 };
+  return { hits: [], total: 0, totalCapped: false, page: query.page, totalPages: 1, facets: { city: [], county: [], category: [], status: [] }, degraded: false, processingMs: 0, searchedAs: null };
 }
 
 async function searchMeili(client: Meilisearch, query: SearchQuery, snippets: boolean): Promise<SearchResult> {
   if (await indexIsEmpty(client)) throw new Error('search index is empty');
-  const { q, params, runs } = meiliRequestFor(query);
+  const { q, params, runs, cut } = meiliRequestFor(query);
   if (query.q.trim() !== '' && q === '') return nothingToSearch(query);
   const res = await client.index<WorkshopDocument>(INDEX_UID).search<WorkshopDocument, PagedSearchParams>(q, params);
   const total = res.totalHits ?? 0;
@@ -393,6 +396,7 @@ async function searchMeili(client: Meilisearch, query: SearchQuery, snippets: bo
     },
     degraded: false,
     processingMs: res.processingTimeMs,
+    searchedAs: cut ? runs.join(' ') : null,
   };
 }
 
@@ -473,6 +477,7 @@ export function searchFallback(db: Db, query: SearchQuery): SearchResult {
     facets: { city: [], county: [], category: [], status: [] },
     degraded: true,
     processingMs: Date.now() - started,
+    searchedAs: null,
   };
 }
 

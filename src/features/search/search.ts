@@ -5,7 +5,6 @@
 import { z } from '../../lib/zod.ts';
 import { escapeHtml } from '../../lib/html.ts';
 import { verdictStatuses } from '../workshops/verdict.ts';
-import { MAX_QUERY_WORDS, queryWordCount } from './query.ts';
 
 /** Name of the one Meilisearch index (DESIGN.md, "Search"). */
 export const INDEX_UID = 'workshops';
@@ -54,7 +53,6 @@ export const searchQuerySchema = z.object({
   q: z
     .string()
     .max(100, '搜索词不能超过100个字')
-    .refine((q) => queryWordCount(q) <= MAX_QUERY_WORDS, `搜索词太长：最多${MAX_QUERY_WORDS}个汉字或词，请精简后再查`)
     .default(''),
   city: code('设区市').optional(),
   county: code('县（市、区）').optional(),
