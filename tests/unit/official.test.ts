@@ -41,6 +41,16 @@ describe('the sampling table in its published layout', () => {
     expect(errors).toContainEqual(expect.objectContaining({ row: 1, column: '不合格项目║检验结果║标准值' }));
     expect(errors).toContainEqual(expect.objectContaining({ row: 2, column: '标称生产企业名称' }));
   });
+  it('a source address that is not http(s) is a row error, never a link', () => {
+    const header = `${samplingHeader},来源网址`;
+    const text = `${header}\n1,某厂,,,,豆腐,,,,,,,javascript:alert(4)\n2,某厂,,,,豆腐,,,,,,,data:text/html,x\n3,某厂,,,,豆腐,,,,,,,https://amr.jiangxi.gov.cn/x.html`;
+    const { rows, errors } = parseSamplingTable(text);
+    expect(rows.map((r) => [r.row, r.sourceUrl])).toEqual([[3, 'https://amr.jiangxi.gov.cn/x.html']]);
+    expect(errors).toEqual([
+      { row: 1, column: '来源网址', message: '来源网址须是以 http:// 或 https:// 开头的网址' },
+      { row: 2, column: '来源网址', message: '来源网址须是以 http:// 或 https:// 开头的网址' },
+    ]);
+  });
 });
 
 describe('the 双公示 penalty table', () => {

@@ -24,6 +24,7 @@ import { z } from '../../lib/zod.ts';
 import { normalizePartialDate } from '../../lib/dates.ts';
 import { isValidUscc, normalizeUscc } from '../workshops/uscc.ts';
 import { parseFailedItemsCell, SamplingCellError, type FailedItem } from './sampling-cell.ts';
+import { HTTP_URL_MESSAGE, isHttpUrl } from '../../lib/urls.ts';
 
 /** The published sampling-table header, in order. */
 export const SAMPLING_COLUMNS = [
@@ -108,7 +109,7 @@ export const announcementSchema = z.object({
   /** SAMR food category of the table (files are published one per category) */
   category: z.string().trim().max(40).optional(),
   result: z.enum(['pass', 'fail']).default('fail'),
-  sourceUrl: z.url('来源网址格式不正确').optional(),
+  sourceUrl: z.string().trim().refine(isHttpUrl, HTTP_URL_MESSAGE).optional(),
 });
 export type Announcement = z.infer<typeof announcementSchema>;
 
@@ -253,6 +254,8 @@ export function parseSamplingRecords(table: TableRecords, firstRow = 1): ParseRe
       if (!(e instanceof SamplingCellError)) throw e;
       rowErrors.push({ row, column: '不合格项目║检验结果║标准值', message: e.message });
     }
+    const sourceUrl = get('来源网址');
+    if (sourceUrl && !isHttpUrl(sourceUrl)) rowErrors.push({ row, column: '来源网址', message: HTTP_URL_MESSAGE });
     if (rowErrors.length) {
       errors.push(...rowErrors);
       return;
@@ -356,6 +359,8 @@ export function parsePenaltyRecords(table: TableRecords, firstRow = 1): ParseRes
     if (!get('处罚决定日期') && !get('来源公告日期')) {
       rowErrors.push({ row, column: '处罚决定日期', message: '处罚决定日期不能为空（无决定日期时须有来源公告日期）' });
     }
+    const sourceUrl = get('来源网址');
+    if (sourceUrl && !isHttpUrl(sourceUrl)) rowErrors.push({ row, column: '来源网址', message: HTTP_URL_MESSAGE });
     if (rowErrors.length) {
       errors.push(...rowErrors);
       return;
