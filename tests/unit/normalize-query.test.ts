@@ -43,6 +43,8 @@ describe('queries', () => {
     ['punctuation only is an empty query', '！？', '', true],
     ['a code typed in groups is one code', 'XZF 3601 2100 001', 'xzf36012100001', true],
     ['two short Latin words stay two words', 'laoli mifen', 'laoli mifen', true],
+    ['ü is searched as v, as the index holds it (lü finds 绿, not 芦)', 'lü', 'lv', true],
+    ['tone marks are dropped', 'lǚ ān', 'lv an', true],
   ])('%s', (_rule, input, q, pinyin) => {
     const p = prepareQuery(input);
     expect(p.q).toBe(q);

@@ -83,6 +83,18 @@ function fitWords(runs: string[]): string[] {
   return fitted;
 }
 
+/**
+ * Pinyin as the index holds it (`pinyinTokens`): ü (with or without a tone) as v, other tone marks
+ * dropped — lü and lǚ find 绿 (lv), not 芦 (lu). Letters without marks are unchanged.
+ */
+function toneless(seg: string): string {
+  return seg
+    .normalize('NFD')
+    .replace(/u\u0308/gu, 'v')
+    .replace(/\p{M}/gu, '')
+    .normalize('NFC');
+}
+
 /** The literal runs of a query, normalised, codes typed in groups joined, places split off. */
 function rawRuns(raw: string, places: readonly string[] = PLACE_NAMES): string[] {
   let normalized = normalizeText(raw);
@@ -91,7 +103,7 @@ function rawRuns(raw: string, places: readonly string[] = PLACE_NAMES): string[]
   if (normalized.includes(' ') && /^[a-z0-9 ]+$/u.test(normalized) && /\d/u.test(compact) && compact.length >= 8) normalized = compact;
   const runs: string[] = [];
   for (const word of normalized.split(' ').filter(Boolean)) {
-    for (const seg of segments(word)) runs.push(...(HAN.test(seg) ? splitPlace(seg, places) : [seg]));
+    for (const seg of segments(word)) runs.push(...(HAN.test(seg) ? splitPlace(seg, places) : [toneless(seg)]));
   }
   return runs;
 }
