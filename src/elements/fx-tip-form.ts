@@ -285,6 +285,8 @@ export class FxTipForm extends LitElement {
                   formatFileSize(c.file.size),
                   tf.files.kind[c.kind],
                   c.kind === 'heic' ? tf.files.heicNote : '',
+                  // SVG, text, archives…: the server decides from the bytes, but say it now
+                  c.kind === 'other' ? tf.files.unsupportedType : '',
                   c.broken ? tf.files.noThumbnail : '',
                   isOverSizeLimit(c.file) ? tf.files.tooLarge : '',
                   c.file === refusedFile ? tf.files.refused : '',

@@ -30,6 +30,7 @@ export const tipForm = {
     noThumbnail: '无法预览',
     heicNote: '浏览器无法预览 HEIC，提交后工作人员可查看',
     tooLarge: '超过大小上限',
+    unsupportedType: '可能不是支持的类型（支持 JPEG、PNG、WebP、HEIC 照片，MP4 视频和 PDF）',
     refused: '未通过检查',
     remove: '移除',
     /** accessible name of the remove button of the file shown as `name` */
