@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { LayoutError, PENALTY_COLUMNS, registrationNoInLicenceCell, SAMPLING_COLUMNS, tableOf, type PenaltyRow } from '../../src/features/imports/official.ts';
 import { readTableFile } from '../../src/features/imports/tables.ts';
+import { deflateRawSync } from 'node:zlib';
 import { decodeCsvText, sniffUpload, UPLOAD_LIMITS, zipEntries } from '../../src/features/imports/upload.ts';
 import { cellText } from '../../src/features/imports/xlsx.ts';
 
@@ -135,6 +136,36 @@ describe('what an upload is, decided from its bytes', () => {
     const sniffed = sniffUpload(bytes);
     expect(sniffed.kind).toBe('refused');
     expect(sniffed.kind === 'refused' ? sniffed.message : '').toContain(message);
+  });
+  it('a ZIP whose directory understates its unpacked size is refused before any reader unpacks it', () => {
+    // one deflated entry of 70 MB of spaces, declared as 1,000 bytes in both headers
+    const name = Buffer.from('xl/workbook.xml');
+    const data = deflateRawSync(Buffer.alloc(70 * 1024 * 1024, 0x20));
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(1000, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(1000, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0, 42);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 8);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(central.length + name.length, 12);
+    end.writeUInt32LE(local.length + name.length + data.length, 16);
+    const bomb = new Uint8Array(Buffer.concat([local, name, data, central, name, end]));
+    expect(bomb.length).toBeLessThan(UPLOAD_LIMITS.maxBytes);
+    expect(zipEntries(bomb)?.[0]?.size).toBe(1000);
+    const sniffed = sniffUpload(bomb);
+    expect(sniffed.kind).toBe('refused');
+    expect(sniffed.kind === 'refused' ? sniffed.message : '').toContain('解压后超过');
   });
   it('a refused file is a LayoutError for the file field, never a crash', async () => {
     await expect(readTableFile('penalties', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1]))).rejects.toThrow(LayoutError);
