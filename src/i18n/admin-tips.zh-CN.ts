@@ -222,6 +222,11 @@ export const tipsText = {
     penaltyLength: '处罚决定书文号不能超过100字',
     penaltyNotFound: '没有找到该处罚：请填写本件管辖范围内已录入的处罚决定书文号或处罚编号',
     penaltyAmbiguous: '该文号对应多条处罚，请改填处罚编号',
+    penaltyUnrelated: {
+      otherParty: '该处罚的当事人不是本件被举报的小作坊',
+      beforeTip: '该处罚决定早于本件举报，不能作为本件的处理结果',
+      used: '该处罚已是另一件举报的处理结果，一件处罚只能据以核定一次奖励',
+    },
     penaltyNotAllowed: '不予立案的举报不能关联行政处罚',
     penaltyAmounts: '该处罚的罚没款金额有误，不能据此计算奖励',
     levelRequired: '请选择奖励等级',

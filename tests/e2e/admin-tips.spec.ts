@@ -4,14 +4,16 @@
  * supervisor take it from 已提交 to 奖励已发放 in /admin/tips, and after each step the reporter
  * sees the status and the message on /report/track; the identity reveal asks for a reason and
  * appears in /admin/audit. Then the server's own checks: another county's officer neither sees
- * nor acts on the tip, also by direct calls. The penalty the case ends in is one of the seed
- * data's (imported from seeds/official by the same importer staff use). Each project uses its own
+ * nor acts on the tip, also by direct calls. The penalty the case ends in is written for each run,
+ * decided today, on a party of the seed data (`casePenalty`). Each project uses its own
  * accounts and tips; names and numbers are invented (13800138000 is the usual sample number).
  */
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, createUserAsAdmin, ensureAdmin, firstSignIn, INITIAL_PW, login, logout, OWN_PW, suffix } from './helpers/staff.ts';
+import { ADMIN, createUserAsAdmin, e2eDataDir, ensureAdmin, firstSignIn, INITIAL_PW, login, logout, OWN_PW, suffix } from './helpers/staff.ts';
 import { callAction, readE2eDb, tokenOf } from './helpers/requests.ts';
 
 test.beforeAll(() => {
@@ -30,22 +32,39 @@ interface SeedPenalty {
   cityCode: string;
 }
 
-function seedPenalty(): SeedPenalty {
-  const row = readE2eDb((db) =>
+/**
+ * The penalty the case ends in: a new penalty decided today for a party of the seed data (with a
+ * county and money), as the import would enter it after the case. A case can only end in a penalty
+ * decided on or after the tip, and one penalty ends one tip (src/features/tips/workflow.server.ts),
+ * so each run (`s`) writes its own, into the e2e server's database.
+ */
+function casePenalty(s: string): SeedPenalty {
+  const template = readE2eDb((db) =>
     db
       .prepare(
-        `select p.id, p.decision_no as decisionNo, coalesce(p.fine_yuan, 0) as fineYuan, coalesce(p.confiscation_yuan, 0) as confiscationYuan,
+        `select p.party_id as partyId, coalesce(p.fine_yuan, 0) as fineYuan, coalesce(p.confiscation_yuan, 0) as confiscationYuan,
                 pa.county_code as countyCode, d.parent_code as cityCode
            from penalties p join parties pa on pa.id = p.party_id join divisions d on d.code = pa.county_code
-          where p.decision_no is not null and d.level = 'county'
-            and coalesce(p.fine_yuan, 0) + coalesce(p.confiscation_yuan, 0) > 0
-            and (select count(*) from penalties q where q.decision_no = p.decision_no) = 1
+          where d.level = 'county' and coalesce(p.fine_yuan, 0) + coalesce(p.confiscation_yuan, 0) > 0
           order by p.source = 'official' desc, p.id limit 1`,
       )
       .get(),
-  ) as SeedPenalty | undefined;
-  if (!row) throw new Error('the seed data has no penalty with a county and a decision no.');
-  return row;
+  ) as (Omit<SeedPenalty, 'id' | 'decisionNo'> & { partyId: number }) | undefined;
+  if (!template) throw new Error('the seed data has no penalty with a county and money');
+  const decisionNo = `测试市监罚〔2026〕E2E${s}号`;
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const db = new Database(path.join(e2eDataDir(), 'fangxin.db'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const id = Number(
+      db
+        .prepare(`insert into penalties (party_id, decision_no, penalty_kinds, fine_yuan, confiscation_yuan, decided_on, source) values (?, ?, ?, ?, ?, ?, 'demo')`)
+        .run(template.partyId, decisionNo, JSON.stringify(['罚款']), template.fineYuan, template.confiscationYuan, today).lastInsertRowid,
+    );
+    return { id, decisionNo, fineYuan: template.fineYuan, confiscationYuan: template.confiscationYuan, countyCode: template.countyCode, cityCode: template.cityCode };
+  } finally {
+    db.close();
+  }
 }
 
 /** The level-2 reward (3 %, at least 3,000 yuan, at most 1,000,000) as the page shows it: `12,345.6`. */
@@ -112,7 +131,7 @@ async function step(page: Page, button: string, status: string): Promise<void> {
 test('a tip’s whole life from 已提交 to 奖励已发放 across two roles', async ({ page, javaScriptEnabled }, info) => {
   test.setTimeout(240_000);
   const s = suffix(info);
-  const penalty = seedPenalty();
+  const penalty = casePenalty(s);
   const officer = { username: `tips-officer-${s}`, name: `县局办案员${s}`, role: '县级执法人员', division: penalty.countyCode };
   const supervisor = { username: `tips-super-${s}`, name: `市局主管${s}`, role: '市级主管', division: penalty.cityCode };
   for (const u of [officer, supervisor]) {

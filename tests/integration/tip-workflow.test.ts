@@ -82,11 +82,11 @@ async function fileTip(fields: Record<string, string | null>, files: { bytes: Ui
 const REAL_NAME = { reporterMode: 'realName', reporterName: '测试举报人', mobile: '13800138000', claimReward: 'on', idNumber: '11010519491231002X' };
 
 /** A party in `countyCode` with a penalty `decisionNo` of `fineYuan` + `confiscationYuan`; returns the penalty id. */
-function penalty(countyCode: string, decisionNo: string, fineYuan: number, confiscationYuan: number): number {
+function penalty(countyCode: string, decisionNo: string, fineYuan: number, confiscationYuan: number, decidedOn = TODAY): number {
   const party = db.insert(parties).values({ kind: 'business', name: `测试经营户${decisionNo}`, countyCode, source: 'demo', updatedAt: NOW.toISOString() }).returning({ id: parties.id }).get();
   return db
     .insert(penalties)
-    .values({ partyId: party.id, decisionNo, penaltyKinds: ['罚款', '没收违法所得'], fineYuan, confiscationYuan, decidedOn: '2026-11-20', source: 'demo' })
+    .values({ partyId: party.id, decisionNo, penaltyKinds: ['罚款', '没收违法所得'], fineYuan, confiscationYuan, decidedOn, source: 'demo' })
     .returning({ id: penalties.id })
     .get().id;
 }
@@ -243,6 +243,9 @@ describe('refusals leave nothing written', () => {
     expect(close('西湖市监罚〔2026〕7号')).toEqual({ ok: false, fields: { penalty: ['没有找到该处罚：请填写本件管辖范围内已录入的处罚决定书文号或处罚编号'] } });
     expect(close('东湖市监罚〔2026〕8号')).toEqual({ ok: false, fields: { penalty: ['该文号对应多条处罚，请改填处罚编号'] } });
     expect(close('#999999')).toMatchObject({ ok: false, fields: { penalty: [expect.stringContaining('没有找到该处罚')] } });
+    // a penalty decided before the tip was filed did not result from it
+    penalty('360102', '东湖市监罚〔2025〕3号', 1000, 0, '2025-06-01');
+    expect(close('东湖市监罚〔2025〕3号')).toEqual({ ok: false, fields: { penalty: ['该处罚决定早于本件举报，不能作为本件的处理结果'] } });
     expect(snapshot(tip.id)).toEqual(before);
     // the penalty id of one of the two picks it
     const id = db.select({ id: penalties.id }).from(penalties).where(eq(penalties.fineYuan, 2000)).get()?.id;
@@ -254,17 +257,36 @@ describe('refusals leave nothing written', () => {
     expect(applyTransition(db, kek, users.donghu, form(tip.id, 'pay', 'rewardDecided', { paidOn: '2026-11-28' }), later(5))).toEqual({ ok: false, fields: { paidOn: ['发放日期不能早于奖励核定日期（2026-11-29）'] } });
     expect(applyTransition(db, kek, users.donghu, form(tip.id, 'pay', 'rewardDecided', { paidOn: '2026-11-30' }), later(5))).toEqual({ ok: false, fields: { paidOn: ['发放日期不能晚于今天'] } });
     expect(snapshot(tip.id)).toEqual(decided);
+    // a tip about a registered workshop: another party's penalty is not its outcome
+    const workshop = db.insert(parties).values({ kind: 'workshop', name: '测试登记小作坊', countyCode: '360102', source: 'demo', updatedAt: NOW.toISOString() }).returning({ id: parties.id }).get();
+    const aboutWorkshop = await fileTip({ workshopId: String(workshop.id), countyCode: '360102' });
+    applyTransition(db, kek, users.donghu, form(aboutWorkshop.id, 'accept', 'submitted'), later(1));
+    applyTransition(db, kek, users.donghu, form(aboutWorkshop.id, 'openCase', 'accepted'), later(2));
+    penalty('360102', '东湖市监罚〔2026〕66号', 1000, 0);
+    expect(applyTransition(db, kek, users.donghu, form(aboutWorkshop.id, 'close', 'caseOpened', { outcome: '已处罚', penalty: '东湖市监罚〔2026〕66号' }), later(3))).toEqual({
+      ok: false,
+      fields: { penalty: ['该处罚的当事人不是本件被举报的小作坊'] },
+    });
   });
 
   it('a reward for a reporter who claimed none, or an ineligible one, is refused', async () => {
     const anonymous = await fileTip({ countyCode: '360102' });
     const claimed = await fileTip({ ...REAL_NAME, countyCode: '360102' });
     penalty('360102', '东湖市监罚〔2026〕9号', 300_000, 0);
-    for (const tip of [anonymous, claimed]) {
+    penalty('360102', '东湖市监罚〔2026〕10号', 300_000, 0);
+    for (const [tip, ref] of [[anonymous, '东湖市监罚〔2026〕9号'], [claimed, '东湖市监罚〔2026〕10号']] as const) {
       applyTransition(db, kek, users.donghu, form(tip.id, 'accept', 'submitted'), later(1));
       applyTransition(db, kek, users.donghu, form(tip.id, 'openCase', 'accepted'), later(2));
-      applyTransition(db, kek, users.donghu, form(tip.id, 'close', 'caseOpened', { outcome: '已处罚', penalty: '东湖市监罚〔2026〕9号' }), later(3));
+      expect(applyTransition(db, kek, users.donghu, form(tip.id, 'close', 'caseOpened', { outcome: '已处罚', penalty: ref }), later(3))).toEqual({ ok: true, status: 'closed' });
     }
+    // one penalty is the outcome of one tip: it cannot fund a second reward
+    const third = await fileTip({ ...REAL_NAME, countyCode: '360102' });
+    applyTransition(db, kek, users.donghu, form(third.id, 'accept', 'submitted'), later(1));
+    applyTransition(db, kek, users.donghu, form(third.id, 'openCase', 'accepted'), later(2));
+    expect(applyTransition(db, kek, users.donghu, form(third.id, 'close', 'caseOpened', { outcome: '已处罚', penalty: '东湖市监罚〔2026〕10号' }), later(3))).toEqual({
+      ok: false,
+      fields: { penalty: ['该处罚已是另一件举报的处理结果，一件处罚只能据以核定一次奖励'] },
+    });
     const before = snapshot(anonymous.id);
     expect(refusalOf(() => applyTransition(db, kek, users.nanchang, form(anonymous.id, 'decideReward', 'closed', { level: '1', eligibilityChecked: '1' }), later(4)))).toBe('refused');
     expect(snapshot(anonymous.id)).toEqual(before);

@@ -6,7 +6,7 @@
  * a sealed message to the reporter (shown on /report/track) and an audit row. Any refusal or
  * failure leaves nothing written.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { divisions, parties, penalties, rewards, tipEvents, tips } from '../../db/schema.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
@@ -28,15 +28,17 @@ const penaltyColumns = { id: penalties.id, decisionNo: penalties.decisionNo, fin
  * The penalty a staff user named when closing a case: `ref` is a penalty id (digits, optionally
  * after `#`) or a decision no. (决定书文号, exact, spaces around it ignored). Only penalties of a
  * party in the tip's division or below it count (a province-level tip: any). Several such
- * penalties with that decision no. are `ambiguous`.
+ * penalties with that decision no. are `ambiguous`. With `tip`, a penalty that cannot be its
+ * outcome is `unrelated` (another registered party's, decided before the tip, or already another
+ * tip's outcome; see ./workflow.ts `PenaltyLookup`).
  */
-export function findPenaltyForTip(db: Reader, ref: string, tipDivision: string): PenaltyLookup {
+export function findPenaltyForTip(db: Reader, ref: string, tipDivision: string, tip: { id: number; partyId: number | null; submittedAt: string } | null = null): PenaltyLookup {
   const links = db.select({ code: divisions.code, parentCode: divisions.parentCode }).from(divisions).all();
   const inside = jurisdictionOf(tipDivision, links);
   const key = ref.normalize('NFKC').trim();
   const byId = /^#?\d{1,12}$/u.test(key) ? Number(key.replace('#', '')) : null;
   const rows = db
-    .select({ ...penaltyColumns, countyCode: parties.countyCode, cityCode: parties.cityCode })
+    .select({ ...penaltyColumns, partyId: penalties.partyId, decidedOn: penalties.decidedOn, countyCode: parties.countyCode, cityCode: parties.cityCode })
     .from(penalties)
     .innerJoin(parties, eq(penalties.partyId, parties.id))
     .where(byId !== null ? eq(penalties.id, byId) : inArray(penalties.decisionNo, [...new Set([ref.trim(), key])]))
@@ -46,6 +48,14 @@ export function findPenaltyForTip(db: Reader, ref: string, tipDivision: string):
   if (rows.length > 1) return { kind: 'ambiguous' };
   const p = rows[0];
   if (!p) return { kind: 'notFound' };
+  if (tip) {
+    if (tip.partyId !== null && p.partyId !== tip.partyId) return { kind: 'unrelated', reason: 'otherParty' };
+    // a penalty decided before the tip was filed did not result from it (dates as YYYY-MM-DD or YYYY-MM)
+    const filedOn = todayInShanghai(new Date(tip.submittedAt));
+    if (p.decidedOn && p.decidedOn < filedOn.slice(0, p.decidedOn.length)) return { kind: 'unrelated', reason: 'beforeTip' };
+    const other = db.select({ id: tips.id }).from(tips).where(and(eq(tips.penaltyId, p.id), ne(tips.id, tip.id))).get();
+    if (other) return { kind: 'unrelated', reason: 'used' };
+  }
   return { kind: 'found', penalty: { id: p.id, decisionNo: p.decisionNo, fineYuan: p.fineYuan, confiscationYuan: p.confiscationYuan } };
 }
 
@@ -71,7 +81,7 @@ export function applyTransition(db: Db, kek: Kek, actor: Actor, form: Transition
     const { tip, divisionCode } = tipInScope(tx, actor, form.tipId, rule.permission);
     const status = tip.status;
     let penalty: PenaltyLookup = { kind: 'none' };
-    if (form.transition === 'close' && form.penalty !== null) penalty = findPenaltyForTip(tx, form.penalty, divisionCode);
+    if (form.transition === 'close' && form.penalty !== null) penalty = findPenaltyForTip(tx, form.penalty, divisionCode, tip);
     if (form.transition === 'decideReward') {
       const facts = penaltyFacts(tx, tip.penaltyId);
       penalty = facts ? { kind: 'found', penalty: facts } : { kind: 'none' };

@@ -168,7 +168,18 @@ export interface PenaltyFacts {
  * `notFound` (no penalty with that id or decision no. in the tip's jurisdiction), `ambiguous`
  * (several penalties there carry that decision no.).
  */
-export type PenaltyLookup = { kind: 'none' } | { kind: 'found'; penalty: PenaltyFacts } | { kind: 'notFound' } | { kind: 'ambiguous' };
+export type PenaltyLookup =
+  | { kind: 'none' }
+  | { kind: 'found'; penalty: PenaltyFacts }
+  | { kind: 'notFound' }
+  | { kind: 'ambiguous' }
+  /**
+   * found, but it cannot be this tip's outcome: `otherParty` (the tip names a registered party and
+   * the penalty is another's), `beforeTip` (decided before the tip was filed), `used` (already the
+   * outcome of another tip — one penalty funds one reward: SAMR 2021 reward rules 第十四条 count a
+   * case's fines once)
+   */
+  | { kind: 'unrelated'; reason: 'otherParty' | 'beforeTip' | 'used' };
 
 /**
  * What `planTransition` needs to know about the tip, read by the server in the transaction:
@@ -274,7 +285,15 @@ export function planTransition(form: TransitionForm, ctx: TransitionContext): { 
     }
     case 'close': {
       const penaltyProblem =
-        form.penalty === null ? null : ctx.penalty.kind === 'notFound' || ctx.penalty.kind === 'none' ? t.validation.penaltyNotFound : ctx.penalty.kind === 'ambiguous' ? t.validation.penaltyAmbiguous : null;
+        form.penalty === null
+          ? null
+          : ctx.penalty.kind === 'notFound' || ctx.penalty.kind === 'none'
+            ? t.validation.penaltyNotFound
+            : ctx.penalty.kind === 'ambiguous'
+              ? t.validation.penaltyAmbiguous
+              : ctx.penalty.kind === 'unrelated'
+                ? t.validation.penaltyUnrelated[ctx.penalty.reason]
+                : null;
       const all = penaltyProblem ? [...problems, { path: 'penalty', message: penaltyProblem }] : problems;
       if (all.length) return invalid(all);
       const outcome = form.outcome ?? '';
