@@ -17,7 +17,7 @@ export function log(line: string): void {
 /** Configuration + migrated database. */
 export function openData(): { config: Config; db: Db } {
   const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(config.dbFile);
   migrateDatabase(db, config.dbFile);
   return { config, db };

@@ -2,6 +2,7 @@
  * Opening the SQLite database: one better-sqlite3 connection per process, WAL mode, foreign keys on,
  * and a busy timeout so that a second process waits instead of failing.
  */
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.ts';
@@ -31,9 +32,22 @@ function enableWal(sqlite: Database.Database): void {
   }
 }
 
-/** Opens (creating if needed) the database at `file` (`:memory:` for tests). */
+/** Opens (creating if needed) the database at `file` (`:memory:` for tests), readable by this user only (0600). */
+/** Sets mode 0600 on the database file and its -wal/-shm files when they exist and are ours. */
+function restrictMode(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch {
+      // not there yet, or not ours: SQLite creates -wal/-shm with the database file's mode
+    }
+  }
+}
+
 export function openDatabase(file: string): Db {
   const sqlite = new Database(file);
+  // password and session hashes, tips' own text: readable by this user only (WAL files follow)
+  if (file !== ':memory:') restrictMode(file);
   sqlite.pragma('busy_timeout = 15000');
   if (file !== ':memory:') enableWal(sqlite);
   sqlite.pragma('synchronous = NORMAL');
