@@ -32,7 +32,6 @@ function enableWal(sqlite: Database.Database): void {
   }
 }
 
-/** Opens (creating if needed) the database at `file` (`:memory:` for tests), readable by this user only (0600). */
 /** Sets mode 0600 on the database file and its -wal/-shm files when they exist and are ours. */
 function restrictMode(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
@@ -44,6 +43,7 @@ function restrictMode(file: string): void {
   }
 }
 
+/** Opens (creating if needed) the database at `file` (`:memory:` for tests), readable by this user only (0600). */
 export function openDatabase(file: string): Db {
   const sqlite = new Database(file);
   // password and session hashes, tips' own text: readable by this user only (WAL files follow)
