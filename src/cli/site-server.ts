@@ -10,7 +10,7 @@
  * - a request line whose path is not valid percent-encoding (`/search?q=%`): a Chinese 400 page
  *   instead of the adapter's English "Bad request.".
  * - the tip forms' uploads: read with the per-file limit as they stream in (upload-guard.ts), then
- *   handed to Astro.
+ *   handed to Astro; an official-table upload declaring more than its limit: 413 unread.
  * Everything else goes to Astro unchanged. Both answers carry SECURITY_HEADERS like Astro's.
  */
 import http from 'node:http';
@@ -20,7 +20,7 @@ import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
-import { guardTipUpload, isTipUpload } from './upload-guard.ts';
+import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 
 /** Astro's request handler as exported by the @astrojs/node entry. */
@@ -72,6 +72,10 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
           res.end(JSON.stringify({ error: '服务器内部错误' }));
         },
       );
+      return;
+    }
+    if (isOversizedImport(req, target.path, target.query)) {
+      refuseOversizedImport(req, res, target.path);
       return;
     }
     if (isTipUpload(req, target.path, target.query)) {

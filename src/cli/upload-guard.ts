@@ -17,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import { EVIDENCE_LIMITS, safeDisplayName } from '../features/tips/evidence.ts';
+import { UPLOAD_LIMITS } from '../features/imports/upload.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
@@ -34,6 +35,36 @@ export function isTipUpload(req: IncomingMessage, path: string, query: string): 
   if (bare === '/_actions/tips.submit' || bare === '/_actions/tips.message') return true;
   const action = new URLSearchParams(query).get('_action');
   return (path === '/report' && action === 'tips.submit') || (path === '/report/track' && action === 'tips.message');
+}
+
+/** Largest body of an official-table upload (bytes): the file limit and 1 MiB of fields. */
+export const MAX_IMPORT_BODY_BYTES = UPLOAD_LIMITS.maxBytes + 1024 * 1024;
+
+/**
+ * Whether a request is an official-table upload (`imports.upload`, from the /admin/import form or
+ * a script) declaring a body over MAX_IMPORT_BODY_BYTES: it is refused with 413 before a byte of
+ * it is read (the action's own check of the file would come only after Astro read 200 MB).
+ */
+export function isOversizedImport(req: IncomingMessage, path: string, query: string): boolean {
+  if (req.method !== 'POST') return false;
+  const declared = Number(req.headers['content-length']);
+  if (!Number.isFinite(declared) || declared <= MAX_IMPORT_BODY_BYTES) return false;
+  const bare = path.endsWith('/') ? path.slice(0, -1) : path;
+  return bare === '/_actions/imports.upload' || (bare === '/admin/import' && new URLSearchParams(query).get('_action') === 'imports.upload');
+}
+
+/** Answers an oversized official-table upload (see `isOversizedImport`) with 413, reading none of it. */
+export function refuseOversizedImport(req: IncomingMessage, res: ServerResponse, path: string): void {
+  const message = `文件超过 ${UPLOAD_LIMITS.maxBytes / 1024 / 1024} MB，请分成几个文件导入`;
+  if (path.startsWith('/_actions/')) {
+    res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
+    res.end(JSON.stringify({ type: 'AstroActionError', code: 'CONTENT_TOO_LARGE', status: 413, message }));
+  } else {
+    res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
+    res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(zh.uploadRefused.title)} · ${escapeHtml(zh.site.name)}</title></head><body><main><h1>${escapeHtml(zh.uploadRefused.title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/admin/import">${escapeHtml(zh.uploadRefused.back)}</a></p></main></body></html>`);
+  }
+  // read and dropped (a browser shows an answer reliably once it could send its request); then closed
+  req.resume();
 }
 
 /** The Chinese message for a refused upload: one file too large (its name), or the whole body. */

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meiliClient } from '../../src/features/search/search.server.ts';
 import { createSiteServer } from '../../src/cli/site-server.ts';
-import { MAX_BODY_BYTES } from '../../src/cli/upload-guard.ts';
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES } from '../../src/cli/upload-guard.ts';
 import { putParsedUpload, takeParsedUpload, UPLOAD_HEADER } from '../../src/lib/parsed-uploads.ts';
 import { freshDb } from './helpers.ts';
 
@@ -98,6 +98,18 @@ describe('tip uploads', () => {
     const res = await fetch(`${base}/search?q=x`, { headers: { [UPLOAD_HEADER]: 'guess' } });
     expect(res.status).toBe(200);
     expect(handed.at(-1)).toMatchObject({ url: '/search?q=x', files: null });
+  });
+
+  it('refuses an official-table upload declaring more than its limit before Astro reads it', async () => {
+    const before = handed.length;
+    const body = new Uint8Array(MAX_IMPORT_BODY_BYTES + 1);
+    const res = await fetch(`${base}/_actions/imports.upload`, { method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=x' } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'CONTENT_TOO_LARGE', message: '文件超过 5 MB，请分成几个文件导入' });
+    const page = await fetch(`${base}/admin/import?_action=imports.upload`, { method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=x' } });
+    expect(page.status).toBe(413);
+    expect(await page.text()).toContain('文件超过 5 MB');
+    expect(handed.length).toBe(before);
   });
 
   it('refuses a declared body over the whole limit before reading it', async () => {
