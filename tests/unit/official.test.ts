@@ -18,6 +18,11 @@ describe('amounts published in 万元 become yuan, to the fen', () => {
   });
   it('an empty cell is null', () => expect(wanYuanToYuan(null)).toBeNull());
   it('text is refused', () => expect(() => wanYuanToYuan('约一万')).toThrow(RangeError));
+  it('an amount finer than a fen is refused, not cut', () => expect(() => wanYuanToYuan('1.2345678')).toThrow(/分以下/u));
+  it('an amount of 100,000 万元 or more is refused as a typing or unit error', () => {
+    expect(() => wanYuanToYuan('99999999999999999999')).toThrow(/超过100000万元/u);
+    expect(wanYuanToYuan('99999.99')).toBe(999_999_900);
+  });
 });
 
 describe('the sampling table in its published layout', () => {
@@ -69,6 +74,11 @@ describe('the 双公示 penalty table', () => {
     const { rows, errors } = parsePenaltyTable(text);
     expect(rows).toEqual([]);
     expect(errors.map((e) => e.column)).toEqual(['行政相对人代码_1(统一社会信用代码)', '罚款金额(万元)', '处罚决定日期']);
+  });
+  it('a decision dated after today is a row error; a disclosure end ahead is not', () => {
+    const { rows, errors } = parsePenaltyTable(`${penaltyHeader}\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款', 处罚决定日期: '2099-01-01' })}\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款', 处罚决定日期: '2025-01-02', 公示截止期: '2099-01-01' })}`);
+    expect(errors).toEqual([{ row: 1, column: '处罚决定日期', message: '日期“2099-01-01”晚于今天，请核对' }]);
+    expect(rows.map((r) => r.row)).toEqual([2]);
   });
   it('a decision without any date is refused', () => {
     const { errors } = parsePenaltyTable(`${penaltyHeader}\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款' })}`);

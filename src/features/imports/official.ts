@@ -25,6 +25,7 @@ import { normalizePartialDate } from '../../lib/dates.ts';
 import { isValidUscc, normalizeUscc } from '../workshops/uscc.ts';
 import { parseFailedItemsCell, SamplingCellError, type FailedItem } from './sampling-cell.ts';
 import { HTTP_URL_MESSAGE, isHttpUrl } from '../../lib/urls.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 
 /** The published sampling-table header, in order. */
 export const SAMPLING_COLUMNS = [
@@ -283,14 +284,25 @@ export function parseSamplingRecords(table: TableRecords, firstRow = 1): ParseRe
 }
 
 /**
+ * Largest amount accepted in a cell (万元, i.e. 1,000,000,000 yuan): far above any penalty a
+ * small workshop can receive, it only catches typing and unit errors before they are published.
+ */
+export const MAX_WAN_YUAN = 100_000;
+
+/**
  * Converts an amount in 万元 (as published) to yuan, exactly to the fen: `0.98` → 9800.
- * Returns null for an empty cell; throws RangeError for text that is not a non-negative number.
+ * Returns null for an empty cell; throws RangeError (Chinese message) for text that is not a
+ * non-negative number, for a value finer than a fen (more than six decimals of 万元), and for
+ * MAX_WAN_YUAN 万元 or more.
  */
 export function wanYuanToYuan(value: string | null): number | null {
   if (value === null) return null;
   const v = value.normalize('NFKC').replace(/[,，\s]/gu, '').replace(/万元$/u, '');
   if (!/^\d+(\.\d+)?$/u.test(v)) throw new RangeError(`金额“${value}”不是有效数字`);
   const [int = '0', frac = ''] = v.split('.');
+  // 1 万元 = 10,000 yuan: six decimals are a fen; more would be cut silently
+  if (frac.replace(/0+$/u, '').length > 6) throw new RangeError(`金额“${value}”精确到了分以下，请核对`);
+  if (BigInt(int) >= BigInt(MAX_WAN_YUAN)) throw new RangeError(`金额“${value}”万元超过${MAX_WAN_YUAN}万元，请核对`);
   const fen = BigInt(int) * 1_000_000n + BigInt((frac + '000000').slice(0, 6));
   return Number(fen) / 100;
 }
@@ -351,6 +363,8 @@ export function parsePenaltyRecords(table: TableRecords, firstRow = 1): ParseRes
       if (!v) return null;
       const d = normalizePartialDate(v);
       if (!d) rowErrors.push({ row, column, message: `日期“${v}”无法识别` });
+      // a decision or announcement is published after it was made (公示截止期 lies ahead)
+      else if (column !== '公示截止期' && d > todayInShanghai().slice(0, d.length)) rowErrors.push({ row, column, message: `日期“${v}”晚于今天，请核对` });
       return d;
     };
     const decidedOn = date('处罚决定日期');
