@@ -4,7 +4,7 @@
  * per-row errors → decisions → one-transaction commit → incremental index update. Party names are
  * fictitious.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
@@ -141,6 +141,22 @@ describe('an upload with a bad row', () => {
     const plan = planOf(again, nanchang);
     expect(plan.rows[0]).toMatchObject({ outcome: 'duplicate', match: { method: 'nameCounty' } });
     expect(plan.committable).toBe(false);
+  });
+});
+
+describe('penalty rows without a decision no.', () => {
+  it('the same party, dates, kinds and amounts are one penalty: within a file and again later', async () => {
+    const row = { ...good('鑫测无文号米粉坊', ''), 处罚类别: '警告', '罚款金额(万元)': '' };
+    const first = await upload(nanchang, 'penalties', penaltyCsv([row, row]), '无文号.csv');
+    const plan = planImport(db, first.kind, parsedOf(first), { actor: nanchang, createUnmatched: true });
+    expect(plan.rows.map((r) => r.outcome)).toEqual(['write', 'duplicate']);
+    // a published row without a decision no. of the seed, uploaded again, is on file already
+    const seed = readFileSync(path.join(import.meta.dirname, '../../seeds/official/penalties/jiangxi-shuanggongshi.csv'), 'utf8').split(/\r?\n/u);
+    const noNumber = seed.find((line) => line.includes('东湖区兴煌水产批发部'));
+    if (!noNumber) throw new Error('the seed row without a decision no. is gone');
+    const again = await readTableFile('penalties', new TextEncoder().encode(`${seed[0]}\n${noNumber}\n`));
+    const province = staffActor('jx-admin-nodup', 'provincialAdmin', '360000');
+    expect(planImport(db, 'penalties', again.parsed, { actor: province }).rows.map((r) => r.outcome)).toEqual(['duplicate']);
   });
 });
 

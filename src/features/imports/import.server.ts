@@ -204,6 +204,7 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
   const dataByRow = new Map(parsed.rows.map((r) => [r.row, r]));
   const numbers = [...new Set([...errorsByRow.keys(), ...dataByRow.keys()])].sort((a, b) => a - b);
   const seenDecisionNos = new Set<string>();
+  const seenPenaltyKeys = new Set<string>();
   const seenSampling = new Set<string>();
   const nameOf = (id: number) => db.select({ id: parties.id, name: parties.name, countyCode: parties.countyCode, cityCode: parties.cityCode }).from(parties).where(eq(parties.id, id)).get();
 
@@ -251,10 +252,36 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
 
     // records already on file, or earlier in this file
     if (kind === 'penalties') {
-      const no = (data as PenaltyRow).decisionNo;
+      const p = data as PenaltyRow;
+      const no = p.decisionNo;
       if (no) {
         const dup = seenDecisionNos.has(no) || db.select({ id: penalties.id }).from(penalties).where(eq(penalties.decisionNo, no)).get() !== undefined;
         seenDecisionNos.add(no);
+        if (dup) return { ...result, outcome: 'duplicate' };
+      } else {
+        // no decision no. (some published rows have none): the same party, dates, kinds and amounts are the same penalty
+        const key = JSON.stringify([target.kind === 'existing' ? target.partyId : `new:${target.sameAsRow ?? row}`, p.decidedOn, p.announcementDate, [...p.penaltyKinds].sort(), p.fineYuan, p.confiscationYuan]);
+        const same = (column: typeof penalties.decidedOn | typeof penalties.announcementDate | typeof penalties.fineYuan | typeof penalties.confiscationYuan, value: string | number | null) =>
+          value === null ? isNull(column) : eq(column, value);
+        const onFile =
+          target.kind === 'existing' &&
+          db
+            .select({ kinds: penalties.penaltyKinds })
+            .from(penalties)
+            .where(
+              and(
+                eq(penalties.partyId, target.partyId),
+                isNull(penalties.decisionNo),
+                same(penalties.decidedOn, p.decidedOn),
+                same(penalties.announcementDate, p.announcementDate),
+                same(penalties.fineYuan, p.fineYuan),
+                same(penalties.confiscationYuan, p.confiscationYuan),
+              ),
+            )
+            .all()
+            .some((r) => JSON.stringify([...r.kinds].sort()) === JSON.stringify([...p.penaltyKinds].sort()));
+        const dup = seenPenaltyKeys.has(key) || onFile;
+        seenPenaltyKeys.add(key);
         if (dup) return { ...result, outcome: 'duplicate' };
       }
     } else {
