@@ -123,6 +123,15 @@ describe('sign-in and lockout', () => {
     expect(db.select({ n: staffUsers.failedAttempts, until: staffUsers.lockedUntil }).from(staffUsers).get()).toEqual({ n: 0, until: null });
   });
 
+  it('locks an unknown name after 5 tries just like an account, so that lockouts do not reveal which names exist', async () => {
+    await firstAdmin();
+    const name = 'no-such-user-lock';
+    for (let i = 1; i <= 4; i++) expect(await signIn(db, kek, { username: name, password: `guess ${i} guess`, code: '' }, at(i * 1000))).toEqual({ kind: 'failed', reason: 'credentials' });
+    expect(await signIn(db, kek, { username: name, password: 'guess 5 guess', code: '' }, at(5000))).toEqual({ kind: 'locked', until: at(5000 + LOCKOUT_DURATION_MS).toISOString() });
+    expect(await signIn(db, kek, { username: name, password: 'guess 6 guess', code: '' }, at(6000))).toEqual({ kind: 'locked', until: at(5000 + LOCKOUT_DURATION_MS).toISOString() });
+    expect((await signIn(db, kek, { username: name, password: 'guess 7 guess', code: '' }, at(5000 + LOCKOUT_DURATION_MS))).kind).toBe('failed');
+  });
+
   it('a successful sign-in resets the count: four failures, a success, four failures do not lock', async () => {
     await firstAdmin();
     for (let i = 0; i < 4; i++) await signIn(db, kek, { username: 'jx-admin', password: 'wrong wrong wrong', code: '' }, T0);

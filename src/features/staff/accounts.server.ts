@@ -21,6 +21,7 @@ import { createSession, endSessionsOf, purgeExpiredSessions, viewOf, type StaffU
 import {
   afterFailure,
   isLocked,
+  LOCKOUT_DURATION_MS,
   passwordProblem,
   PROVINCE_CODE,
   ROLE_DIVISION_LEVEL,
@@ -92,6 +93,31 @@ export type SignInResult =
   | { kind: 'locked'; until: string }
   | { kind: 'disabled' };
 
+/** Failures of sign-in names that are no account, in this process: name → count and lock end. */
+const unknownNames = new Map<string, { failures: number; lockedUntil: string | null; last: number }>();
+const UNKNOWN_NAMES_KEPT = 10_000;
+
+/** The end of the lock of an unknown `name` (ISO), or null. */
+function unknownNameLock(name: string, now: Date): string | null {
+  const entry = unknownNames.get(name);
+  return entry?.lockedUntil && isLocked(entry.lockedUntil, now) ? entry.lockedUntil : null;
+}
+
+/**
+ * Counts a failure of an unknown `name` as `afterFailure` counts an account's (LOCKOUT_MAX_FAILURES
+ * in a row lock it for LOCKOUT_DURATION_MS); returns the lock end when this one locks it. Kept in
+ * memory only (the name may be a password typed into the wrong field), at most UNKNOWN_NAMES_KEPT.
+ */
+function unknownNameFailure(name: string, now: Date): string | null {
+  const entry = unknownNames.get(name);
+  const stale = !entry || (entry.lockedUntil !== null && !isLocked(entry.lockedUntil, now)) || now.getTime() - entry.last > LOCKOUT_DURATION_MS;
+  const next = afterFailure(stale ? 0 : entry.failures, now);
+  unknownNames.delete(name);
+  unknownNames.set(name, { failures: next.failedAttempts, lockedUntil: next.lockedUntil, last: now.getTime() });
+  if (unknownNames.size > UNKNOWN_NAMES_KEPT) unknownNames.delete(unknownNames.keys().next().value ?? '');
+  return next.lockedUntil;
+}
+
 /**
  * Signs in with a name, password and (for an account with TOTP) a code. A locked account is
  * refused before its password is checked. A disabled account is told so only after the right
@@ -100,10 +126,14 @@ export type SignInResult =
 export async function signIn(db: Db, kek: Kek, form: LoginForm, now: Date = new Date()): Promise<SignInResult> {
   const row = db.select().from(staffUsers).where(eq(staffUsers.username, form.username)).get();
   if (!row) {
+    // an unknown name locks like a real one, so that lockouts do not tell which names exist
+    const locked = unknownNameLock(form.username, now);
+    if (locked) return { kind: 'locked', until: locked };
     await spendVerify(form.password);
     // the name typed is not kept: it may be a password typed into the wrong field
     appendAudit(db, { userId: null, action: 'signInFailed', reason: 'unknownUser' }, now);
-    return { kind: 'failed', reason: 'credentials' };
+    const until = unknownNameFailure(form.username, now);
+    return until ? { kind: 'locked', until } : { kind: 'failed', reason: 'credentials' };
   }
   if (row.lockedUntil && isLocked(row.lockedUntil, now)) {
     appendAudit(db, { userId: row.id, action: 'signInFailed', divisionCode: row.divisionCode, target: target(row.id), reason: 'locked' }, now);
