@@ -45,6 +45,9 @@ const LAST_STEP = TIP_STEPS.length;
 const EVIDENCE_STEP = stepOfField('evidence') ?? LAST_STEP;
 
 /** Whether this browser lets a script set `input.files` (to append to and remove from the chosen files). */
+/** How long a submission waits for the proof-of-work widget to finish (ms). */
+const PROOF_WAIT_MS = 10_000;
+
 function canSetFiles(): boolean {
   try {
     return typeof DataTransfer === 'function' && new DataTransfer().files instanceof FileList;
@@ -536,6 +539,18 @@ export class FxTipForm extends LitElement {
 
   // ---- submitting -------------------------------------------------------------------------
 
+  /**
+   * Lets the proof-of-work widget (ALTCHA, in the form) finish before sending, at most
+   * PROOF_WAIT_MS: a tip sent without it is accepted but flagged for staff
+   * (src/features/tips/proof-of-work.server.ts). Never throws; without the widget it returns at once.
+   */
+  private async _finishProofOfWork(form: HTMLFormElement): Promise<void> {
+    const widget = form.querySelector('altcha-widget') as (HTMLElement & { getState?: () => string; verify?: () => Promise<unknown> }) | null;
+    if (!widget?.getState || !widget.verify || widget.getState() === 'verified') return;
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, PROOF_WAIT_MS));
+    await Promise.race([widget.verify().catch(() => null), timeout]);
+  }
+
   /** Sends the form to the Action; keeps everything on a refusal; shows the receipt on success. */
   private async _send(): Promise<void> {
     const form = this._form;
@@ -549,6 +564,7 @@ export class FxTipForm extends LitElement {
     }
     this._sending = true;
     this._announce(tf.sending);
+    await this._finishProofOfWork(form);
     let outcome: Awaited<ReturnType<typeof actions.tips.submit>>;
     try {
       outcome = await actions.tips.submit(new FormData(form));
