@@ -173,7 +173,8 @@ export type CreateUserForm = z.infer<typeof createUserSchema>;
 /** Disabling or re-enabling a user. */
 export const setUserDisabledSchema = z.object({
   userId: z.coerce.number().int().positive(),
-  disabled: field().transform((v) => v === 'true' || v === '1'),
+  // exactly one of the two values the page's buttons send; anything else is an error, not "enable"
+  disabled: z.enum(['true', 'false', '1', '0'], { error: '操作无效：请从用户列表中停用或启用' }).transform((v) => v === 'true' || v === '1'),
 });
 
 /** The first administrator from the command line. */
