@@ -226,6 +226,7 @@ export const pub = {
     placeRequired: '无证黑作坊须写明地点',
     basisKindRequired: '请选择依据类型',
     decisionNotPublic: '该主体没有公示期内的这份行政处罚决定书：请核对文号，或改为依据官方通告',
+    decisionUnknown: '库中没有这份行政处罚决定书：请先导入该处罚，或改为依据官方通告',
     kindRequired: '请选择荣誉类型',
     year: '年度须为 2000 至今年之间的年份',
     validUntilBeforeYear: '有效期不能早于认定年度',

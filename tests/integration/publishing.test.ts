@@ -127,6 +127,12 @@ describe('an exposure going live and being withdrawn', () => {
     db.insert(penalties).values({ partyId: workshop.id, decisionNo: '洪南市监罚〔2026〕999号', penaltyKinds: ['罚款'], fineYuan: 20_000, decidedOn: '2026-10-01', disclosureStart: '2026-10-01', source: 'official' }).run();
     expect(saveExposure(db, nanchang, exposureForm({ partyId: String(workshop.id), basisKind: 'decision', basisRef: '洪南市监罚〔2026〕999号' }), TODAY).ok).toBe(true);
   });
+
+  it('a black workshop resting on a decision needs that decision on file: a made-up decision no. is refused', () => {
+    const black = { subjectName: '无名腊肉加工点', place: '某某镇后山', countyCode: '360124', basisKind: 'decision' };
+    expect(saveExposure(db, nanchang, exposureForm({ ...black, basisRef: '随便写的不存在文号' }), TODAY)).toEqual({ ok: false, fields: { basisRef: ['库中没有这份行政处罚决定书：请先导入该处罚，或改为依据官方通告'] } });
+    expect(saveExposure(db, nanchang, exposureForm({ ...black, basisRef: '洪南市监罚〔2026〕999号' }), TODAY).ok).toBe(true);
+  });
 });
 
 describe('honors', () => {

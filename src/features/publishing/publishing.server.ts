@@ -168,7 +168,8 @@ export function getExposureForStaff(db: Db, actor: Actor, id: number): Exposure 
 /**
  * Creates (`form.id` null) or edits an exposure (see the module comment for the checks). An
  * exposure resting on a decision of a registered party must name one of that party's penalties in
- * its disclosure period on `today` (else the public pages would not show it). New exposures get a
+ * its disclosure period on `today` (else the public pages would not show it); one of a black
+ * workshop must name a decision no. on file (imported with its penalty). New exposures get a
  * slug `YYYYMMDD-xxxxxxxx`.
  */
 export function saveExposure(db: Db, actor: Actor, form: ExposureForm, today: string, now: Date = new Date()): SaveResult<Exposure> {
@@ -190,6 +191,10 @@ export function saveExposure(db: Db, actor: Actor, form: ExposureForm, today: st
   }
   if (party && !fields.partyId && form.basisKind === 'decision' && !basisPublic(db, { basisKind: 'decision', basisRef: form.basisRef, partyId: party.id }, today)) {
     fields.basisRef = [t.validation.decisionNotPublic];
+  }
+  // an unregistered black workshop: the decision must be on file too (imported with its penalty), so that the entry is traceable
+  if (!party && form.basisKind === 'decision' && db.select({ id: penalties.id }).from(penalties).where(eq(penalties.decisionNo, form.basisRef.trim())).get() === undefined) {
+    fields.basisRef = [t.validation.decisionUnknown];
   }
   if (Object.keys(fields).length > 0) return { ok: false, fields };
   const values = {
