@@ -225,8 +225,9 @@ export const imports = {
   }),
 };
 
+/** Updates the search index after a write; with no party (a black workshop), its fingerprint only, so no full rebuild follows. */
 async function indexed(partyIds: number[]): Promise<boolean> {
-  return partyIds.length === 0 ? true : refreshSearch(getDb(), getSearchClient(), partyIds);
+  return refreshSearch(getDb(), getSearchClient(), partyIds);
 }
 
 export const publishing = {

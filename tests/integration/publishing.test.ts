@@ -23,7 +23,7 @@ import {
   withdrawExposure,
   withdrawHonor,
 } from '../../src/features/publishing/publishing.server.ts';
-import { rebuildIndex, searchWorkshops } from '../../src/features/search/search.server.ts';
+import { isIndexStale, rebuildIndex, searchWorkshops } from '../../src/features/search/search.server.ts';
 import { INDEX_UID, type WorkshopDocument } from '../../src/features/search/search.ts';
 import type { Actor } from '../../src/features/staff/authz.ts';
 import { actorOf } from '../../src/features/staff/sessions.server.ts';
@@ -96,12 +96,16 @@ describe('an exposure going live and being withdrawn', () => {
     ]);
   });
 
-  it('an unregistered black workshop is listed with its place and county', () => {
+  it('an unregistered black workshop is listed with its place and county; the index stays fresh (no full rebuild follows)', async () => {
+    await rebuildIndex(db, client, { today: TODAY });
     const saved = saveExposure(db, nanchang, exposureForm({ subjectName: '无名米粉加工点', place: '某某镇某某村', countyCode: '360124' }), TODAY);
     if (!saved.ok) throw new Error(JSON.stringify(saved.fields));
     const item = listExposures(db, TODAY, { page: 1, pageSize: 100 }).items.find((e) => e.id === saved.item.id);
     expect(item).toMatchObject({ party: null, subjectName: '无名米粉加工点', place: '某某镇某某村', countyName: '进贤县' });
     expect(saved.partyIds).toEqual([]);
+    expect(await isIndexStale(db, client, TODAY)).toBe(true);
+    expect(await refreshSearch(db, client, saved.partyIds, TODAY)).toBe(true);
+    expect(await isIndexStale(db, client, TODAY)).toBe(false);
   });
 
   it('one published ahead appears on its day, not before', () => {

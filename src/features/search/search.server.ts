@@ -226,7 +226,11 @@ export async function isIndexStale(db: Db, client: Meilisearch, today = todayInS
  */
 export async function reindexParties(db: Db, client: Meilisearch, partyIds: number[], today = todayInShanghai()): Promise<number> {
   const started = Date.now();
-  if (partyIds.length === 0) return 0;
+  if (partyIds.length === 0) {
+    // nothing to send (a black workshop's exposure…), but the data changed: the index is still fresh
+    await refreshFingerprint(db, client, today);
+    return Date.now() - started;
+  }
   const ids = [...new Set(partyIds)];
   const records = loadRecords(db, ids);
   const divisionsByCode = loadDivisions(db);
@@ -242,8 +246,16 @@ export async function reindexParties(db: Db, client: Meilisearch, partyIds: numb
   if (docs.length) succeeded(await index.addDocuments(docs).waitTask({ timeout: 60_000, interval: 20 }));
   if (gone.length) succeeded(await index.deleteDocuments(gone).waitTask({ timeout: 60_000, interval: 20 }));
   const elapsed = Date.now() - started;
-  // when the index was fresh today before this change, it is fresh again: record it, so that no
-  // full rebuild follows (an index from another day stays stale: every verdict may have moved)
+  await refreshFingerprint(db, client, today);
+  return elapsed;
+}
+
+/**
+ * After an incremental update: when the index was fresh today before the change, it is fresh
+ * again — record the new data fingerprint, so that no full rebuild follows (an index from another
+ * day stays stale: every verdict may have moved).
+ */
+async function refreshFingerprint(db: Db, client: Meilisearch, today: string): Promise<void> {
   const previous = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
   let previousDay: unknown;
   try {
@@ -251,12 +263,10 @@ export async function reindexParties(db: Db, client: Meilisearch, partyIds: numb
   } catch {
     previousDay = null;
   }
-  if (previousDay === today) {
-    const stats = await index.getStats();
-    const stored = JSON.stringify({ fingerprint: dataFingerprint(db, today), documents: stats.numberOfDocuments, day: today });
-    db.insert(meta).values({ key: FINGERPRINT_KEY, value: stored }).onConflictDoUpdate({ target: meta.key, set: { value: stored } }).run();
-  }
-  return elapsed;
+  if (previousDay !== today) return;
+  const stats = await client.index(INDEX_UID).getStats();
+  const stored = JSON.stringify({ fingerprint: dataFingerprint(db, today), documents: stats.numberOfDocuments, day: today });
+  db.insert(meta).values({ key: FINGERPRINT_KEY, value: stored }).onConflictDoUpdate({ target: meta.key, set: { value: stored } }).run();
 }
 
 /** `reindexParties` for one party. */
