@@ -13,6 +13,7 @@
  * leaves it for `resetInterruptedPreviews` at the next start.
  */
 import { and, asc, eq } from 'drizzle-orm';
+import sharp from 'sharp';
 import type { Db } from '../../db/client.ts';
 import { tipEvidence, tips } from '../../db/schema.ts';
 import { open, type Kek } from './envelope.server.ts';
@@ -27,6 +28,10 @@ export interface PreviewContext {
   /** one-line log without personal data (file ids and outcomes only) */
   log?: (line: string) => void;
 }
+
+// one libvips thread per image: a preview being made then takes at most one core, and tips
+// arriving meanwhile keep the other (sharp is only used for evidence in this process)
+sharp.concurrency(1);
 
 /** How long a queue waits for the site to be quiet before each file, at most (ms). */
 export const MAX_YIELD_MS = 30_000;
