@@ -36,7 +36,7 @@ sharp.concurrency(1);
 /** How long a queue waits for the site to be quiet before each file, at most (ms). */
 export const MAX_YIELD_MS = 30_000;
 /** How long the site must have been quiet before the queue goes on (ms). */
-const QUIET_MS = 300;
+const QUIET_MS = 2_000;
 const POLL_MS = 50;
 
 /** Outcome of one file. */
