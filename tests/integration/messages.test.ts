@@ -121,6 +121,24 @@ describe('addReporterMessage', () => {
     expect((await addReporterMessage(db, kek, { ...r, text: '没有新文件了。', files: [], dataDir: dir }))?.kind).toBe('added');
   });
 
+  it('the same message sent twice at once (a double click) is stored once; sent again a minute later, it is new', async () => {
+    const db = freshDb();
+    const r = await fileTip(db, [{ bytes: await png('#3a3'), originalName: '现场.png' }]);
+    const photo = await png('#a3a');
+    const send = (at: string) => addReporterMessage(db, kek, { ...r, text: '补充：后门在夜里排污。', files: [{ bytes: photo, originalName: '夜里.png' }], dataDir: dir, now: new Date(at) });
+    const before = filesOnDisk();
+    const [a, b] = await Promise.all([send('2026-11-29T03:00:00Z'), send('2026-11-29T03:00:01Z')]);
+    expect(a?.kind).toBe('added');
+    expect(b?.kind).toBe('added');
+    if (a?.kind !== 'added' || b?.kind !== 'added') throw new Error('unreachable');
+    expect(b.messageId).toBe(a.messageId);
+    expect(db.select({ n: count() }).from(tipMessages).get()?.n).toBe(1);
+    expect(filesOnDisk()).toBe(before + 1);
+    const later = await send('2026-11-29T03:02:00Z');
+    expect(later?.kind === 'added' && later.messageId !== a.messageId).toBe(true);
+    expect(db.select({ n: count() }).from(tipMessages).get()?.n).toBe(2);
+  });
+
   it('removes the written files when the transaction fails', async () => {
     const db = freshDb();
     const r = await fileTip(db, [{ bytes: await png('#933'), originalName: 'a.png' }]);

@@ -6,7 +6,7 @@
  * are `tipEvidence` rows with `messageId`, and count towards the tip's total of 10 files.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, isNull, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { tipEvidence, tipMessages, tips, type Tip, type TipEvidence } from '../../db/schema.ts';
 import { open, seal, type Kek } from './envelope.server.ts';
@@ -102,6 +102,9 @@ export async function addReporterMessage(
           .run();
         if (set.changes !== 1) throw new Error('the tip got a data key concurrently');
       }
+      // the same message sent twice (a double click, a reload): the first one stands
+      const repeated = repeatOf(tx, tip.id, dataKey, text, stored.map((f) => f.sha256), at);
+      if (repeated !== null) throw new RepeatedMessage(repeated);
       // counted again inside the transaction: another message may have added files meanwhile
       const now = evidenceCount(tx, tip.id);
       if (now.count + stored.length > EVIDENCE_LIMITS.maxFiles) throw new EvidenceTotalError(now.count);
@@ -116,9 +119,46 @@ export async function addReporterMessage(
     return { kind: 'added', tip, messageId };
   } catch (e) {
     await removeStoredFiles(stored.flatMap((f) => f.paths));
+    if (e instanceof RepeatedMessage) return { kind: 'added', tip, messageId: e.messageId };
     if (e instanceof EvidenceTotalError) return { kind: 'refused', tip, field: 'evidence', message: e.message };
     throw e;
   }
+}
+
+/** How long the same message (text and files) again counts as sent twice rather than anew (ms). */
+export const REPEAT_WINDOW_MS = 60_000;
+
+/** Rolls back a message that repeats the reporter's previous one (`messageId`). */
+class RepeatedMessage extends Error {
+  readonly messageId: number;
+  constructor(messageId: number) {
+    super('the same message was just added');
+    this.messageId = messageId;
+  }
+}
+
+/**
+ * The id of the reporter's last message of tip `tipId` when it was sent within REPEAT_WINDOW_MS
+ * before `at` with the same text and files (SHA-256 in order), else null.
+ */
+function repeatOf(db: Pick<Db, 'select'>, tipId: number, dataKey: Buffer, text: string, sha256s: string[], at: string): number | null {
+  const last = db
+    .select()
+    .from(tipMessages)
+    .where(and(eq(tipMessages.tipId, tipId), eq(tipMessages.author, 'reporter')))
+    .orderBy(desc(tipMessages.id))
+    .limit(1)
+    .get();
+  if (!last || Date.parse(at) - Date.parse(last.at) > REPEAT_WINDOW_MS) return null;
+  let previous: string;
+  try {
+    previous = open(dataKey, last.ciphertext).toString('utf8');
+  } catch {
+    return null;
+  }
+  if (previous !== text) return null;
+  const files = db.select({ sha256: tipEvidence.sha256 }).from(tipEvidence).where(eq(tipEvidence.messageId, last.id)).orderBy(asc(tipEvidence.position)).all();
+  return JSON.stringify(files.map((f) => f.sha256)) === JSON.stringify(sha256s) ? last.id : null;
 }
 
 /** What `insertStaffMessage` writes with: a transaction (or the database) able to read and write. */
