@@ -34,6 +34,20 @@ export const accessReasonSchema = z.object({
 });
 
 /**
+ * The reason posted with a request to open identity or original evidence: `typed` (what was typed,
+ * at most 400 characters, to show again), and either `reason` (checked by `accessReasonSchema`)
+ * or a Chinese `error`. An unreadable body counts as no reason.
+ */
+export async function readAccessReason(request: Request): Promise<{ typed: string; reason: string | null; error: string | null }> {
+  const form = await request.formData().catch(() => null);
+  const raw = form?.get('reason');
+  const typed = typeof raw === 'string' ? raw.slice(0, 400) : '';
+  const parsed = accessReasonSchema.safeParse({ reason: typeof raw === 'string' ? raw : null });
+  if (!parsed.success) return { typed, reason: null, error: parsed.error.issues[0]?.message ?? t.validation.reasonForAccessRequired };
+  return { typed, reason: parsed.data.reason, error: null };
+}
+
+/**
  * Reveals the reporter's identity of tip `tipId` to `actor` for `reason` (already checked by
  * `accessReasonSchema`). An anonymous tip returns `{ kind: 'anonymous' }` and logs nothing (there
  * is nothing to open). Otherwise an `identityRevealed` audit row (user, time, tip, division,
