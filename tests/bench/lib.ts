@@ -126,3 +126,13 @@ export async function launchSite(options: {
   }
   throw new Error(`the site did not answer /healthz within ${options.timeoutMs / 1000} s`);
 }
+
+/** On SIGINT or SIGTERM: says so, runs `cleanup` (stop what the bench started), exits 130. */
+export function cleanUpOnSignals(cleanup: () => Promise<void>): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      say(`${sig}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+}

@@ -30,7 +30,7 @@ import { divisions, meta } from '../../src/db/schema.ts';
 import { countiesForDemo, DEMO_SEED, importDemo, importDivisions, importOfficialDir, seedsDir } from '../../src/features/imports/import.server.ts';
 import { superviseMeilisearch, type LocalMeili } from '../../src/features/search/local-meili.ts';
 import { meiliClient, meiliRequestFor, rebuildIndex } from '../../src/features/search/search.server.ts';
-import { buildIfMissing, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
+import { buildIfMissing, cleanUpOnSignals, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
 import { INDEX_UID, parseSearchParams, type SearchQuery } from '../../src/features/search/search.ts';
 import { todayInShanghai } from '../../src/lib/dates.ts';
 
@@ -272,12 +272,7 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    say(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+cleanUpOnSignals(cleanup);
 
 /** Starts the floor proxy (tests/bench/floor-proxy.ts) against `meili`; resolves to its base URL. */
 function startFloorProxy(meili: LocalMeili): Promise<string> {

@@ -36,7 +36,7 @@ import sharp from 'sharp';
 import { seal } from '../../src/features/tips/envelope.server.ts';
 import { inspectEvidence, makePreview } from '../../src/features/tips/evidence.server.ts';
 import { EVIDENCE_LIMITS } from '../../src/features/tips/evidence.ts';
-import { buildIfMissing, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
+import { buildIfMissing, cleanUpOnSignals, launchSite, mib, percentile, procStatusKb, say, stopSite } from './lib.ts';
 
 
 /** Target of issue #4 point 11: p95 latency of a submission under 20 concurrent ones. */
@@ -159,12 +159,7 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    say(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+cleanUpOnSignals(cleanup);
 
 /** Starts the site (its own Meilisearch, a fresh tip key, the raised tip limit) on `dataDir`. */
 function startSite(dataDir: string): Promise<{ base: string; pid: number }> {
