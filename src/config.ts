@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from './lib/zod.ts';
+import { parsePublicOrigin, parseTrustedProxies } from './lib/forwarded.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -29,7 +30,20 @@ export const configSchema = z.object({
   TIP_KEK: z.string().optional(),
   /** tips per client address per hour (issue #4: 10); raise it only for load tests. */
   TIP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** the site's public origin behind a TLS proxy (`https://fangxin.example`); see src/lib/forwarded.ts. */
+  PUBLIC_ORIGIN: z.string().optional().superRefine((v, ctx) => refineWith(parsePublicOrigin, v, ctx)),
+  /** whose X-Forwarded-For to believe: addresses/CIDR ranges, or a hop count; see src/lib/forwarded.ts. */
+  TRUSTED_PROXIES: z.string().optional().superRefine((v, ctx) => refineWith(parseTrustedProxies, v, ctx)),
 });
+
+/** Adds the message of whatever `parse` throws for `value` as an issue. */
+function refineWith(parse: (value: string | undefined) => unknown, value: string | undefined, ctx: z.RefinementCtx): void {
+  try {
+    parse(value);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+  }
+}
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; dbFile: string };
 

@@ -11,7 +11,11 @@
  *   instead of the adapter's English "Bad request.".
  * - the tip forms' uploads: read with the per-file limit as they stream in (upload-guard.ts), then
  *   handed to Astro; an official-table upload declaring more than its limit: 413 unread.
- * Everything else goes to Astro unchanged. Both answers carry SECURITY_HEADERS like Astro's.
+ * Everything else goes to Astro. Both answers carry SECURITY_HEADERS like Astro's.
+ *
+ * Before all of it, the edge (edge.ts) reads who is asking and at which public origin
+ * (`PUBLIC_ORIGIN`, `TRUSTED_PROXIES`), removes forwarding headers, adds `X-Request-Id` and, behind
+ * https, `Strict-Transport-Security`; every request gets one log line (request-log.ts).
  */
 import http from 'node:http';
 import type { Meilisearch } from 'meilisearch';
@@ -22,6 +26,8 @@ import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
 import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
+import { DIRECT, HSTS, presentToAstro, readEdge, type EdgeOptions } from './edge.ts';
+import { logRequest } from './request-log.ts';
 
 /** Astro's request handler as exported by the @astrojs/node entry. */
 export type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -45,15 +51,27 @@ function splitTarget(target: string): { path: string; query: string } | null {
   return q === -1 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
 }
 
+/** Where the per-request log lines go (request-log.ts); the start command's default is stdout. */
+export type RequestLogWriter = (line: string) => void;
+
 /**
- * A request listener: the fast paths above, else `astro(req, res)`. `db` and `client` are the
+ * A request listener: the edge, then the fast paths above, else Astro. `db` and `client` are the
  * start command's own handles (the same database file and Meilisearch as Astro's).
  * An unexpected error in the fast path answers 500 JSON and is logged without the query.
  */
-export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void): http.RequestListener {
+export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void, edge: EdgeOptions = DIRECT, requestLog?: RequestLogWriter): http.RequestListener {
   return (req, res) => {
+    const started = performance.now();
+    const view = readEdge(req, edge);
+    res.setHeader('X-Request-Id', view.requestId);
+    if (view.secure) res.setHeader('Strict-Transport-Security', HSTS);
+    if (requestLog) logRequest(req, res, view.requestId, started, requestLog);
     // only this server names parsed uploads (src/lib/parsed-uploads.ts): never a client
     delete req.headers[UPLOAD_HEADER];
+    const toAstro = () => {
+      presentToAstro(req, view);
+      astro(req, res);
+    };
     const target = splitTarget(req.url ?? '/');
     if (target === null) {
       res.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -79,14 +97,14 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
       return;
     }
     if (isTipUpload(req, target.path, target.query)) {
-      guardTipUpload(req, res, target.path, () => astro(req, res));
+      guardTipUpload(req, res, target.path, toAstro);
       return;
     }
-    astro(req, res);
+    toAstro();
   };
 }
 
-/** Creates the server (not yet listening). */
-export function createSiteServer(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void): http.Server {
-  return http.createServer({ keepAliveTimeout: 5_000 }, siteRequestListener(astro, db, client, log));
+/** Creates the server (not yet listening). `edge`: the proxy settings (default: none); `requestLog`: where request lines go (default: nowhere). */
+export function createSiteServer(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void, edge: EdgeOptions = DIRECT, requestLog?: RequestLogWriter): http.Server {
+  return http.createServer({ keepAliveTimeout: 5_000 }, siteRequestListener(astro, db, client, log, edge, requestLog));
 }

@@ -20,6 +20,7 @@ import { todayInShanghai } from '../lib/dates.ts';
 import { connectSearch, log, openData } from './bootstrap.ts';
 import { createSiteServer, type AstroHandler } from './site-server.ts';
 import { releaseSiteLock, takeSiteLock } from './site-lock.ts';
+import { parsePublicOrigin, parseTrustedProxies } from '../lib/forwarded.ts';
 
 // Tip uploads allocate hundreds of MB of short-lived buffers (16 MB a tip, read, checked, sealed).
 // V8 counts such memory against a small external limit of its own and starts a full collection
@@ -115,9 +116,10 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 // the adapter's own server is not started: ours (site-server.ts) puts the search API in front of it
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
-const server = createSiteServer(handler, db, client, log);
+const edge = { publicOrigin: parsePublicOrigin(config.PUBLIC_ORIGIN), trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) };
+const server = createSiteServer(handler, db, client, log, edge, (line) => process.stdout.write(line));
 server.on('error', (e) => {
   log(`cannot serve on ${config.HOST}:${config.PORT}: ${e.message}`);
   void shutdown('error', 1);
 });
-server.listen(config.PORT, config.HOST, () => log(`serving on http://${config.HOST}:${config.PORT}`));
+server.listen(config.PORT, config.HOST, () => log(`serving on http://${config.HOST}:${config.PORT}${edge.publicOrigin ? `, public at ${edge.publicOrigin.origin}` : ''}${edge.trustedProxies.kind === 'none' ? '' : `, trusting X-Forwarded-For from ${edge.trustedProxies.kind === 'hops' ? `${edge.trustedProxies.hops} hop(s)` : edge.trustedProxies.text}`}`));
