@@ -126,3 +126,20 @@ test('forged X-Forwarded-For headers do not lift the tip limit, through nginx or
   }
   expect(statuses).toEqual([200, 200, 429, 429]);
 });
+
+test('the site logs one JSON line per request, with its id and without addresses or personal query strings', async ({ request }) => {
+  const tracked = await request.get(`${nginx.origin}/report/track?receiptNo=9999888877776666`, { ignoreHTTPSErrors: true });
+  const id = tracked.headers()['x-request-id'];
+  await expect.poll(() => site.stdout().includes(id)).toBe(true);
+  const lines = site.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines.length).toBeGreaterThan(10);
+  for (const line of lines) {
+    expect(Object.keys(line)).toEqual(expect.arrayContaining(['t', 'id', 'method', 'path', 'status', 'ms']));
+  }
+  const track = lines.find((l) => l.id === id);
+  expect(track).toMatchObject({ method: 'GET', path: '/report/track', status: 200 });
+  expect(track).not.toHaveProperty('query');
+  const all = site.stdout();
+  // neither the browser's, nginx's nor a forged address, nor the receipt no. asked for
+  for (const secret of ['127.0.0.1', PROXY_ADDRESS, '198.51.100.', '203.0.113.', '9999888877776666', 'fx_staff']) expect(all).not.toContain(secret);
+});

@@ -31,6 +31,8 @@ export interface OwnSite {
   process: ChildProcess;
   /** what the site wrote to stderr so far (its log lines) */
   stderr(): string;
+  /** what the site wrote to stdout so far (one JSON line per request) */
+  stdout(): string;
   /** runs a command-line entry point (`src/cli/<script>`) against this site's DATA_DIR */
   cli(script: string, args: string[], input?: string): { status: number | null; stdout: string; stderr: string };
   /** SIGTERM, then waits for the exit; removes DATA_DIR */
@@ -54,8 +56,12 @@ export async function startOwnSite(env: Record<string, string>): Promise<OwnSite
     TIP_KEK: '',
     ...env,
   };
-  const child = spawn(process.execPath, ['src/cli/start.ts'], { env: siteEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['src/cli/start.ts'], { env: siteEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
@@ -81,6 +87,7 @@ export async function startOwnSite(env: Record<string, string>): Promise<OwnSite
     dataDir,
     process: child,
     stderr: () => stderr,
+    stdout: () => stdout,
     cli(script, args, input = '') {
       const r = spawnSync(process.execPath, [`src/cli/${script}`, ...args], { input, encoding: 'utf8', env: siteEnv });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
