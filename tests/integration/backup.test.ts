@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ import { openDatabase, type Db } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { staffUsers, tipEvidence, tips } from '../../src/db/schema.ts';
 import { manifestSchema, type BackupManifest, type BackupProgress } from '../../src/features/backup/backup.ts';
-import { createBackup } from '../../src/features/backup/backup.server.ts';
+import { createBackup, restoreBackup } from '../../src/features/backup/backup.server.ts';
 import { seedIfEmpty } from '../../src/features/imports/import.server.ts';
 import { isIndexStale } from '../../src/features/search/search.server.ts';
 import { createFirstAdmin } from '../../src/features/staff/accounts.server.ts';
@@ -320,6 +321,43 @@ describe('a backup taken while tips are being filed', () => {
     const run = await runCli(RESTORE, [src], { DATA_DIR: dataDir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(message);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('restore refuses a backup from a newer version (a migration this code does not know)', async () => {
+    const src = damagedCopy('newer', (dir, m) => {
+      const file = path.join(dir, 'fangxin.db');
+      const sqlite = new Database(file);
+      sqlite.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('f'.repeat(64), 4_102_444_800_000);
+      sqlite.close();
+      const bytes = readFileSync(file);
+      const files = m.files.map((f) => (f.path === 'fangxin.db' ? { ...f, size: bytes.length, sha256: sha256(bytes) } : f));
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...m, files }));
+    });
+    const dataDir = path.join(tmp, 'never-newer');
+    const run = await runCli(RESTORE, [src], { DATA_DIR: dataDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('来自更新版本的坊信（数据库迁移 unknown-4102444800000');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('a file that changes after the check, while being restored, undoes the whole restore', async () => {
+    const src = damagedCopy('late', () => undefined);
+    const dataDir = path.join(tmp, 'undone');
+    const last = manifestOf(src).files.at(-1)?.path ?? '';
+    let damaged = false;
+    const restoring = restoreBackup({
+      src,
+      dataDir,
+      onProgress: (p) => {
+        if (p.phase === 'restore' && !damaged) {
+          writeFileSync(path.join(src, last), randomBytes(32).toString('base64'));
+          damaged = true;
+        }
+      },
+    });
+    await expect(restoring).rejects.toMatchObject({ code: 'damaged', files: [{ path: last, problem: 'changed' }] });
+    expect(damaged).toBe(true);
     expect(existsSync(dataDir)).toBe(false);
   });
 });
