@@ -37,6 +37,20 @@ export function takeSiteLock(dataDir: string): number | null {
   return null;
 }
 
+/**
+ * The pid of the running process that holds the lock of `dataDir`, or null when none does (no
+ * lock, a stale one, or this process's own). Reads only: nothing is written or removed.
+ */
+export function siteLockHolder(dataDir: string): number | null {
+  let holder: number;
+  try {
+    holder = Number(readFileSync(path.join(dataDir, 'site.lock'), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder) ? holder : null;
+}
+
 /** Gives the lock back (only when this process holds it). */
 export function releaseSiteLock(dataDir: string): void {
   const file = path.join(dataDir, 'site.lock');

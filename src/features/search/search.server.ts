@@ -202,6 +202,14 @@ export async function rebuildIndex(
   return { documents: all.length, ms: Date.now() - started };
 }
 
+/**
+ * Forgets which data the index was built from, so that the next `isIndexStale` answers true and
+ * the index is rebuilt (after a restore: the index a Meilisearch holds may be of other data).
+ */
+export function forgetIndexFingerprint(db: Db): void {
+  db.delete(meta).where(eq(meta.key, FINGERPRINT_KEY)).run();
+}
+
 /** Whether the index is missing, holds a different number of documents, or is older than the data. */
 export async function isIndexStale(db: Db, client: Meilisearch, today = todayInShanghai()): Promise<boolean> {
   const row = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get();
