@@ -217,6 +217,17 @@ describe('what is stored and logged', () => {
     expect(JSON.stringify(db.select().from(auditLog).all())).not.toContain('203.0.113');
   });
 
+  it('a day after their last failure, counters are deleted by the next try that checks a password', async () => {
+    await tryAs('jx-admin', 'a wrong guess here', T0, browserAt('203.0.113.7'));
+    expect(db.select().from(rateLimits).all()).toHaveLength(3);
+    // a bucket's window_start is when it is empty again: 15 minutes after that one failure
+    const later = at(SIGN_IN_THROTTLE.forgetMs + 15 * MIN + SEC);
+    await tryAs('jx-admin', 'a wrong guess here', later, browserAt('198.51.100.7'));
+    // the new client's streak and address, and the name's bucket (written again): not the old client's or address's
+    expect(db.select().from(rateLimits).all()).toHaveLength(3);
+    expect(db.select().from(rateLimits).all().every((r) => Date.parse(r.windowStart) >= later.getTime())).toBe(true);
+  });
+
   it('the tip rate limit prunes only its own counters: a client’s failures stay counted', async () => {
     const attacker = browserAt('203.0.113.7');
     let now = await failAsFastAsAllowed('jx-admin', attacker, 11);

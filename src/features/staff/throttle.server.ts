@@ -75,9 +75,6 @@ export function takeSignInAttempt(db: Db, kek: Kek, name: string, source: SignIn
   };
   const t = now.getTime();
   return db.transaction((tx) => {
-    tx.delete(rateLimits)
-      .where(and(gte(rateLimits.key, PREFIX), lt(rateLimits.key, PREFIX_END), lt(rateLimits.windowStart, new Date(t - SIGN_IN_THROTTLE.forgetMs).toISOString())))
-      .run();
     const rows = { client: read(tx, keys.client), name: read(tx, keys.name), address: read(tx, keys.address) };
     const state: ThrottleState = {
       client: rows.client ? { failures: rows.client.count, lastFailureAt: Date.parse(rows.client.windowStart) } : null,
@@ -87,6 +84,10 @@ export function takeSignInAttempt(db: Db, kek: Kek, name: string, source: SignIn
     };
     const wait = signInWait(state, t);
     if (wait.waitMs > 0) return { kind: 'wait' as const, ...wait };
+    // pruned only on a try that checks a password (and costs an argon2 hash anyway): a refused try only reads
+    tx.delete(rateLimits)
+      .where(and(gte(rateLimits.key, PREFIX), lt(rateLimits.key, PREFIX_END), lt(rateLimits.windowStart, new Date(t - SIGN_IN_THROTTLE.forgetMs).toISOString())))
+      .run();
     const next = stateAfterFailure(state, t);
     const failures = next.client?.failures ?? 1;
     write(tx, keys.client, t, failures);
