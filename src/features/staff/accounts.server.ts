@@ -124,12 +124,14 @@ export async function signIn(db: Db, kek: Kek, form: LoginForm, now: Date = new 
   const { attempt } = take;
   const about = row ? { userId: row.id, divisionCode: row.divisionCode, target: target(row.id) } : { userId: null };
   const failed = (reason: 'unknownUser' | 'wrongPassword' | 'wrongCode'): SignInResult => {
-    // the name typed is not kept: it may be a password typed into the wrong field
-    appendAudit(db, { ...about, action: 'signInFailed', reason }, now);
-    if (attempt.ifFailed.waitMs > 0) {
-      const { scope, waitMs } = attempt.ifFailed;
-      appendAudit(db, { ...about, action: 'signInThrottled', reason: scope, details: { waitSec: Math.ceil(waitMs / 1000), failures: attempt.failures, knownDevice: attempt.knownDevice, source: attempt.source } }, now);
-    }
+    db.transaction((tx) => {
+      // the name typed is not kept: it may be a password typed into the wrong field
+      appendAudit(tx, { ...about, action: 'signInFailed', reason }, now);
+      if (attempt.ifFailed.waitMs > 0) {
+        const { scope, waitMs } = attempt.ifFailed;
+        appendAudit(tx, { ...about, action: 'signInThrottled', reason: scope, details: { waitSec: Math.ceil(waitMs / 1000), failures: attempt.failures, knownDevice: attempt.knownDevice, source: attempt.source } }, now);
+      }
+    });
     return { kind: 'failed', reason: reason === 'wrongCode' ? 'code' : 'credentials' };
   };
   if (!row) {
