@@ -21,7 +21,7 @@ import {
   StaffError,
 } from '../features/staff/accounts.server.ts';
 import { signOut, signOutEverywhere, type StaffContext } from '../features/staff/sessions.server.ts';
-import { clearSessionCookie, currentStaff, setSessionCookie, type RequestContext } from '../features/staff/request.server.ts';
+import { clearSessionCookie, currentStaff, deviceTokenOf, setDeviceCookie, setSessionCookie, type RequestContext } from '../features/staff/request.server.ts';
 import { changePasswordSchema, createUserSchema, loginSchema, setUserDisabledSchema, totpConfirmSchema, totpDisableSchema } from '../features/staff/staff.ts';
 
 function kek() {
@@ -47,22 +47,39 @@ function actionErrorOf(e: unknown): unknown {
 
 const empty = z.object({});
 
+/** The client's address, when the adapter knows it (the throttle keeps only an HMAC of it). */
+function clientAddressOf(context: { clientAddress: string }): string | null {
+  try {
+    return context.clientAddress || null;
+  } catch {
+    // the getter throws when the adapter gives no address
+    return null;
+  }
+}
+
 export const staff = {
-  /** Signs in; sets the session cookie. Failures: UNAUTHORIZED (same message for a wrong name or password), TOO_MANY_REQUESTS (locked), FORBIDDEN (disabled), BAD_REQUEST (code needed). */
+  /**
+   * Signs in; sets the session cookie and the browser's known-device cookie. Failures: UNAUTHORIZED
+   * (same message for a wrong name or password), TOO_MANY_REQUESTS (held back by the throttle, with
+   * the wait; or locked), FORBIDDEN (disabled), BAD_REQUEST (code needed).
+   */
   login: defineAction({
     accept: 'form',
     input: loginSchema,
     handler: async (input, context) => {
-      const result = await signIn(getDb(), kek(), input);
+      const result = await signIn(getDb(), kek(), input, new Date(), { address: clientAddressOf(context), deviceToken: (userId) => deviceTokenOf(context, userId) });
       switch (result.kind) {
         case 'ok':
           setSessionCookie(context, result.token);
+          setDeviceCookie(context, result.user.id, result.deviceToken);
           context.locals.staff = undefined;
           return { ok: true as const, mustChangePassword: result.user.mustChangePassword };
         case 'failed':
           throw new ActionError({ code: 'UNAUTHORIZED', message: result.reason === 'code' ? t.login.codeWrong : t.login.failed });
         case 'codeRequired':
           throw new ActionError({ code: 'BAD_REQUEST', message: t.login.codeRequired });
+        case 'throttled':
+          throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: t.login.throttled[result.scope](result.retryAfterSec) });
         case 'locked':
           throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: t.login.locked(result.until) });
         case 'disabled':

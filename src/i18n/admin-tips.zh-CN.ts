@@ -302,6 +302,7 @@ export const tipsText = {
     actions: {
       signIn: '登录',
       signInFailed: '登录失败',
+      signInThrottled: '登录限速',
       lockedOut: '账户锁定',
       signOut: '退出登录',
       signOutEverywhere: '退出所有设备',

@@ -1,5 +1,6 @@
 import type { StaffAction } from '../features/staff/authz.ts';
 import type { StaffRole } from '../features/staff/staff.ts';
+import type { ThrottleScope } from '../features/staff/throttle.ts';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -7,6 +8,11 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 function shanghaiTime(iso: string): string {
   const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
   return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+/** A wait in words: seconds under a minute, else whole minutes (rounded up). */
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
 }
 
 /**
@@ -62,6 +68,12 @@ export const admin = {
     codeWrong: '用户名、密码或动态验证码不正确。',
     codeRequired: '此账户已启用两步验证，请输入身份验证器中的6位动态验证码。',
     locked: (until: string) => `登录失败次数过多，账户已暂时锁定，请在 ${shanghaiTime(until)} 后再试。`,
+    /** a try held back by the sign-in throttle (src/features/staff/throttle.ts), by the rule that holds it */
+    throttled: {
+      client: (seconds: number) => `登录失败次数过多，请在 ${waitText(seconds)}后再试。`,
+      name: (seconds: number) => `此用户名近期在多个网络登录失败。为保护账户，请在 ${waitText(seconds)}后再试；在以前用此账户成功登录过的浏览器上可照常登录。`,
+      address: (seconds: number) => `此网络近期登录失败次数过多，请在 ${waitText(seconds)}后再试；在以前用此账户成功登录过的浏览器上可照常登录。`,
+    } satisfies Record<ThrottleScope, (seconds: number) => string>,
     disabled: '此账户已被停用，请联系您的管理员。',
     signedOut: '您已退出登录。',
     expired: '登录已过期或已在别处退出，请重新登录。',

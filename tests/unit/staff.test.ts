@@ -1,6 +1,6 @@
 /**
- * Pure rules of staff accounts (src/features/staff/staff.ts): password strength, lockout, session
- * lifetimes, TOTP replay, and the Chinese field errors of the forms.
+ * Pure rules of staff accounts (src/features/staff/staff.ts): password strength, the lockout of
+ * account settings, session lifetimes, TOTP replay, and the Chinese field errors of the forms.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -35,7 +35,7 @@ describe('passwordProblem', () => {
   });
 });
 
-describe('lockout: 5 wrong passwords or codes in a row lock the account for 15 minutes', () => {
+describe('lockout in one’s own account settings: 5 wrong passwords or codes in a row lock the account for 15 minutes', () => {
   it('uses the rule of issue #5', () => {
     expect(LOCKOUT_MAX_FAILURES).toBe(5);
     expect(LOCKOUT_DURATION_MS).toBe(15 * 60 * 1000);

@@ -1,6 +1,6 @@
 /**
- * Staff accounts: the first administrator, sign-in (argon2id password, optional TOTP, lockout),
- * own password and TOTP, and creating / disabling users within one's rights (./authz.ts). Every
+ * Staff accounts: the first administrator, sign-in (argon2id password, optional TOTP, the
+ * throttle of ./throttle.ts), own password and TOTP, and creating / disabling users within one's rights (./authz.ts). Every
  * sign-in, failure, lockout, password or TOTP change and user change is appended to the audit log
  * in the same transaction as the change.
  *
@@ -21,7 +21,6 @@ import { createSession, endSessionsOf, purgeExpiredSessions, viewOf, type StaffU
 import {
   afterFailure,
   isLocked,
-  LOCKOUT_DURATION_MS,
   passwordProblem,
   PROVINCE_CODE,
   ROLE_DIVISION_LEVEL,
@@ -30,6 +29,8 @@ import {
   type FirstAdminForm,
   type LoginForm,
 } from './staff.ts';
+import { knownDevice, newDeviceToken, settleSignInAttempt, takeSignInAttempt } from './throttle.server.ts';
+import type { ThrottleScope } from './throttle.ts';
 import { checkTotpCode, newTotpSecret, openTotpSecret, sealTotpSecret, totpUri } from './totp.server.ts';
 
 /** argon2id parameters: the same as tips' access codes (src/features/tips/tips.server.ts; OWASP 2023 minimum m=19 MiB, t=2, p=1). */
@@ -67,9 +68,10 @@ async function passwordMatches(row: StaffUser, password: string): Promise<boolea
 const target = (id: number) => `staffUser:${id}`;
 
 /**
- * Counts one wrong password or code for `userId` (a transaction re-reads the counter) and logs
- * `action` with `reason`; at the fifth in a row the account locks (`lockedOut` is logged too).
- * Returns the lock's end, or null.
+ * Counts one wrong password or code typed by the signed-in `userId` in their own account settings
+ * (a transaction re-reads the counter) and logs `action` with `reason`; at the fifth in a row the
+ * account locks (`lockedOut` is logged too) and the caller ends its sessions. Only someone already
+ * signed in to the account can cause it. Returns the lock's end, or null.
  */
 function recordFailure(db: Db, userId: number, action: AuditAction, reason: string, now: Date): string | null {
   return db.transaction((tx) => {
@@ -87,85 +89,82 @@ function recordFailure(db: Db, userId: number, action: AuditAction, reason: stri
 
 /** What a sign-in attempt gives. `failed` covers unknown name, wrong password and wrong code alike. */
 export type SignInResult =
-  | { kind: 'ok'; token: string; user: StaffUserView }
+  | { kind: 'ok'; token: string; user: StaffUserView; deviceToken: string }
   | { kind: 'failed'; reason: 'credentials' | 'code' }
   | { kind: 'codeRequired' }
+  | { kind: 'throttled'; retryAfterSec: number; scope: ThrottleScope }
   | { kind: 'locked'; until: string }
   | { kind: 'disabled' };
 
-/** Failures of sign-in names that are no account, in this process: name → count and lock end. */
-const unknownNames = new Map<string, { failures: number; lockedUntil: string | null; last: number }>();
-const UNKNOWN_NAMES_KEPT = 10_000;
-
-/** The end of the lock of an unknown `name` (ISO), or null. */
-function unknownNameLock(name: string, now: Date): string | null {
-  const entry = unknownNames.get(name);
-  return entry?.lockedUntil && isLocked(entry.lockedUntil, now) ? entry.lockedUntil : null;
+/** The client of a sign-in: its address (Astro's `clientAddress`; null when unknown) and the known-device token the browser holds for an account id, if any. */
+export interface SignInClient {
+  address: string | null;
+  deviceToken: (userId: number) => string | undefined;
 }
 
-/**
- * Counts a failure of an unknown `name` as `afterFailure` counts an account's (LOCKOUT_MAX_FAILURES
- * in a row lock it for LOCKOUT_DURATION_MS); returns the lock end when this one locks it. Kept in
- * memory only (the name may be a password typed into the wrong field), at most UNKNOWN_NAMES_KEPT.
- */
-function unknownNameFailure(name: string, now: Date): string | null {
-  const entry = unknownNames.get(name);
-  const stale = !entry || (entry.lockedUntil !== null && !isLocked(entry.lockedUntil, now)) || now.getTime() - entry.last > LOCKOUT_DURATION_MS;
-  const next = afterFailure(stale ? 0 : entry.failures, now);
-  unknownNames.delete(name);
-  unknownNames.set(name, { failures: next.failedAttempts, lockedUntil: next.lockedUntil, last: now.getTime() });
-  if (unknownNames.size > UNKNOWN_NAMES_KEPT) unknownNames.delete(unknownNames.keys().next().value ?? '');
-  return next.lockedUntil;
-}
+const UNKNOWN_CLIENT: SignInClient = { address: null, deviceToken: () => undefined };
 
 /**
- * Signs in with a name, password and (for an account with TOTP) a code. A locked account is
- * refused before its password is checked. A disabled account is told so only after the right
- * password. A missing code after the right password is not counted; a wrong one is.
+ * Signs in with a name, password and (for an account with TOTP) a code, from `client`. The
+ * throttle (./throttle.ts) is asked first: a try it holds back checks no password and answers
+ * `throttled` with the wait, for a name that is no account exactly as for one. An account locked
+ * by wrong passwords typed in its own settings (`recordFailure`) is refused before that. A
+ * disabled account is told so only after the right password. A missing code after the right
+ * password is not counted; a wrong one is. A success returns a new known-device token for the browser.
  */
-export async function signIn(db: Db, kek: Kek, form: LoginForm, now: Date = new Date()): Promise<SignInResult> {
+export async function signIn(db: Db, kek: Kek, form: LoginForm, now: Date = new Date(), client: SignInClient = UNKNOWN_CLIENT): Promise<SignInResult> {
   const row = db.select().from(staffUsers).where(eq(staffUsers.username, form.username)).get();
-  if (!row) {
-    // an unknown name locks like a real one, so that lockouts do not tell which names exist
-    const locked = unknownNameLock(form.username, now);
-    if (locked) return { kind: 'locked', until: locked };
-    await spendVerify(form.password);
-    // the name typed is not kept: it may be a password typed into the wrong field
-    appendAudit(db, { userId: null, action: 'signInFailed', reason: 'unknownUser' }, now);
-    const until = unknownNameFailure(form.username, now);
-    return until ? { kind: 'locked', until } : { kind: 'failed', reason: 'credentials' };
-  }
-  if (row.lockedUntil && isLocked(row.lockedUntil, now)) {
+  if (row?.lockedUntil && isLocked(row.lockedUntil, now)) {
     appendAudit(db, { userId: row.id, action: 'signInFailed', divisionCode: row.divisionCode, target: target(row.id), reason: 'locked' }, now);
     return { kind: 'locked', until: row.lockedUntil };
   }
-  if (!(await passwordMatches(row, form.password))) {
-    const until = recordFailure(db, row.id, 'signInFailed', 'wrongPassword', now);
-    return until ? { kind: 'locked', until } : { kind: 'failed', reason: 'credentials' };
+  const device = row ? knownDevice(kek, row.id, client.deviceToken(row.id), now) : null;
+  const take = takeSignInAttempt(db, kek, form.username, { address: client.address, device }, now);
+  if (take.kind === 'wait') return { kind: 'throttled', retryAfterSec: Math.ceil(take.waitMs / 1000), scope: take.scope };
+  const { attempt } = take;
+  const about = row ? { userId: row.id, divisionCode: row.divisionCode, target: target(row.id) } : { userId: null };
+  const failed = (reason: 'unknownUser' | 'wrongPassword' | 'wrongCode'): SignInResult => {
+    db.transaction((tx) => {
+      // the name typed is not kept: it may be a password typed into the wrong field
+      appendAudit(tx, { ...about, action: 'signInFailed', reason }, now);
+      if (attempt.ifFailed.waitMs > 0) {
+        const { scope, waitMs } = attempt.ifFailed;
+        appendAudit(tx, { ...about, action: 'signInThrottled', reason: scope, details: { waitSec: Math.ceil(waitMs / 1000), failures: attempt.failures, knownDevice: attempt.knownDevice, source: attempt.source } }, now);
+      }
+    });
+    return { kind: 'failed', reason: reason === 'wrongCode' ? 'code' : 'credentials' };
+  };
+  if (!row) {
+    // an unknown name costs the same time and is counted the same way, so that nothing tells which names exist
+    await spendVerify(form.password);
+    return failed('unknownUser');
   }
+  if (!(await passwordMatches(row, form.password))) return failed('wrongPassword');
   if (row.disabled) {
-    appendAudit(db, { userId: row.id, action: 'signInFailed', divisionCode: row.divisionCode, target: target(row.id), reason: 'disabled' }, now);
+    settleSignInAttempt(db, attempt, 'notCounted');
+    appendAudit(db, { ...about, action: 'signInFailed', reason: 'disabled' }, now);
     return { kind: 'disabled' };
   }
   let step: number | null = null;
   if (row.totpSecretSealed) {
-    if (form.code === '') return { kind: 'codeRequired' };
-    step = checkTotpCode(openTotpSecret(kek, row.totpSecretSealed), form.code, now, row.totpLastStep);
-    if (step === null) {
-      const until = recordFailure(db, row.id, 'signInFailed', 'wrongCode', now);
-      return until ? { kind: 'locked', until } : { kind: 'failed', reason: 'code' };
+    if (form.code === '') {
+      settleSignInAttempt(db, attempt, 'notCounted');
+      return { kind: 'codeRequired' };
     }
+    step = checkTotpCode(openTotpSecret(kek, row.totpSecretSealed), form.code, now, row.totpLastStep);
+    if (step === null) return failed('wrongCode');
   }
+  settleSignInAttempt(db, attempt, 'succeeded');
   purgeExpiredSessions(db, now);
   const token = db.transaction((tx) => {
     tx.update(staffUsers)
       .set({ failedAttempts: 0, lockedUntil: null, ...(step === null ? {} : { totpLastStep: step }) })
       .where(eq(staffUsers.id, row.id))
       .run();
-    appendAudit(tx, { userId: row.id, action: 'signIn', divisionCode: row.divisionCode, target: target(row.id), details: { totp: step !== null } }, now);
+    appendAudit(tx, { ...about, action: 'signIn', details: { totp: step !== null, knownDevice: attempt.knownDevice } }, now);
     return createSession(tx, row.id, now);
   });
-  return { kind: 'ok', token, user: viewOf({ ...row, failedAttempts: 0, lockedUntil: null }) };
+  return { kind: 'ok', token, user: viewOf({ ...row, failedAttempts: 0, lockedUntil: null }), deviceToken: newDeviceToken(kek, row.id, now) };
 }
 
 /**

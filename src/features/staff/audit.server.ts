@@ -9,8 +9,12 @@ import type { Db } from '../../db/client.ts';
 import { auditLog, type AuditEntry } from '../../db/schema.ts';
 
 /**
- * What is logged. Sign-in: `signIn`, `signInFailed` (reason: unknownUser, wrongPassword, wrongCode,
- * locked, disabled), `lockedOut`; sessions: `signOut`, `signOutEverywhere`; own account:
+ * What is logged. Sign-in: `signIn` (details: totp, knownDevice), `signInFailed` (reason:
+ * unknownUser, wrongPassword, wrongCode, locked, disabled), `signInThrottled` (a failure after
+ * which the client must wait; reason: the rule, client / name / address of
+ * src/features/staff/throttle.ts; details: waitSec, failures, knownDevice, source = a truncated
+ * HMAC of the address, never the address; the tries refused during a wait check no password and
+ * are not logged, so that a flood cannot fill this log), `lockedOut`; sessions: `signOut`, `signOutEverywhere`; own account:
  * `passwordChanged`, `passwordChangeFailed`, `totpEnabled`, `totpDisabled`, `totpFailed`;
  * users: `userCreated`, `userDisabled`, `userEnabled`; tips (src/features/tips/workflow.server.ts,
  * confidential.server.ts; `tipId` and the tip's division set): `tipTransitioned`, `rewardDecided`,
@@ -21,6 +25,7 @@ import { auditLog, type AuditEntry } from '../../db/schema.ts';
 export type AuditAction =
   | 'signIn'
   | 'signInFailed'
+  | 'signInThrottled'
   | 'lockedOut'
   | 'signOut'
   | 'signOutEverywhere'

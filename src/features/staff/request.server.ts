@@ -7,11 +7,16 @@
  * Secure when the request came over HTTPS, Max-Age = the session's absolute lifetime. Calls to
  * `/_actions/staff.*` from outside a browser page authenticate only if they send the cookie
  * themselves, and are checked exactly like the forms.
+ *
+ * Known-device cookies (`fx_staff_device_<user id>`, one per account so that a shared office
+ * computer keeps each user's): set at each sign-in, read only by the sign-in page (Path=/admin/login),
+ * HttpOnly, SameSite=Strict, Secure over HTTPS, for SIGN_IN_THROTTLE.knownDeviceMs; see ./throttle.ts.
  */
 import type { AstroCookies } from 'astro';
 import { getDb } from '../../lib/runtime.server.ts';
 import { resolveSession, type StaffContext } from './sessions.server.ts';
 import { SESSION_LIFETIME_MS } from './staff.ts';
+import { SIGN_IN_THROTTLE } from './throttle.ts';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'fx_staff';
@@ -34,6 +39,24 @@ export function setSessionCookie(context: RequestContext, token: string): void {
     path: SESSION_COOKIE_PATH,
     maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
   });
+}
+
+const deviceCookie = (userId: number) => `fx_staff_device_${userId}`;
+
+/** Sets the known-device cookie of account `userId` to `token` (src/features/staff/throttle.server.ts `newDeviceToken`). */
+export function setDeviceCookie(context: RequestContext, userId: number, token: string): void {
+  context.cookies.set(deviceCookie(userId), token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: context.url.protocol === 'https:',
+    path: '/admin/login',
+    maxAge: Math.floor(SIGN_IN_THROTTLE.knownDeviceMs / 1000),
+  });
+}
+
+/** The known-device token the request carries for account `userId`, if any (checked by `knownDevice`). */
+export function deviceTokenOf(context: RequestContext, userId: number): string | undefined {
+  return context.cookies.get(deviceCookie(userId))?.value;
 }
 
 /** Removes the session cookie and forgets the request's user. */

@@ -1,7 +1,8 @@
 /**
  * Staff accounts of the back office (DESIGN.md "Staff back office"; issue #5 point 1): roles and
- * the division level each is bound to, the sign-in rules (lockout, TOTP, session lifetimes, password
- * strength) and the form schemas shared by the Astro Actions and `npm run admin:create`. Pure code.
+ * the division level each is bound to, the sign-in rules (TOTP, session lifetimes, password
+ * strength, the lockout of account settings; the sign-in throttle is ./throttle.ts) and the form
+ * schemas shared by the Astro Actions and `npm run admin:create`. Pure code.
  */
 import { z } from '../../lib/zod.ts';
 import { admin as t } from '../../i18n/admin.zh-CN.ts';
@@ -23,7 +24,11 @@ export const ROLE_RANK: Readonly<Record<StaffRole, number>> = { provincialAdmin:
 /** The province's division code (江西省). */
 export const PROVINCE_CODE = '360000';
 
-/** Lockout: after this many wrong passwords or codes in a row the account is locked… */
+/**
+ * Lockout for wrong passwords or codes typed in one's own account settings (changing the password,
+ * turning TOTP off), where only someone signed in can type them: after this many in a row the
+ * account's sessions end and it is locked… (sign-in itself is throttled instead: ./throttle.ts)
+ */
 export const LOCKOUT_MAX_FAILURES = 5;
 /** …for this long (ms). */
 export const LOCKOUT_DURATION_MS = 15 * 60 * 1000;

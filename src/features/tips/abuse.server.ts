@@ -4,7 +4,7 @@
  * receipt no. and address, and the search for a near-duplicate tip. All synchronous (better-sqlite3).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, like, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rateLimits, tips, trackAttempts } from '../../db/schema.ts';
 import type { Kek } from './envelope.server.ts';
@@ -18,11 +18,14 @@ export function clientKey(kek: Kek, purpose: string, address: string): string {
 
 /**
  * Counts one use of `key` in a fixed window of `windowMs`. Returns whether it is allowed and, when
- * not, the seconds until the window ends. Expired counters are pruned on the way.
+ * not, the seconds until the window ends. Expired counters of the same purpose (the key's part
+ * before the first ':') are pruned on the way.
  */
 export function takeRateLimit(db: Db, key: string, limit: number, windowMs: number, now = new Date()): { allowed: boolean; retryAfterSec: number } {
   return db.transaction((tx) => {
-    tx.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(now.getTime() - windowMs).toISOString())).run();
+    // only counters of this purpose: others (the staff sign-in throttle) keep theirs for longer
+    const purpose = key.slice(0, key.indexOf(':') + 1);
+    tx.delete(rateLimits).where(and(like(rateLimits.key, `${purpose}%`), lt(rateLimits.windowStart, new Date(now.getTime() - windowMs).toISOString()))).run();
     const row = tx.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
     if (!row) {
       tx.insert(rateLimits).values({ key, windowStart: now.toISOString(), count: 1 }).run();
