@@ -13,13 +13,14 @@
  *   handed to Astro; an official-table upload declaring more than its limit: 413 unread.
  * Everything else goes to Astro unchanged. Both answers carry SECURITY_HEADERS like Astro's.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { Meilisearch } from 'meilisearch';
 import type { Db } from '../db/client.ts';
 import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { createTimedServer } from './server-timeouts.ts';
 import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 
@@ -86,7 +87,7 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
   };
 }
 
-/** Creates the server (not yet listening). */
+/** Creates the server (not yet listening), with the header, body and idle limits of server-timeouts.ts. */
 export function createSiteServer(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void): http.Server {
-  return http.createServer({ keepAliveTimeout: 5_000 }, siteRequestListener(astro, db, client, log));
+  return createTimedServer(siteRequestListener(astro, db, client, log));
 }
