@@ -402,7 +402,7 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
   const viaScript = await sendRaw(port, post('/_actions/tips.submit', { 'Content-Type': mp }, multipart([...tipFields(true), ...(await filesOf(otherNames, 40))], boundary), origin));
   validTips.push(viaScript);
   // the receipt of a devalue answer: [{ receiptNo: i, accessCode: j, … }, …]
-  const flat = JSON.parse(viaScript.body.toString('utf8')) as [Record<string, number>, ...string[]];
+  const flat = (viaScript.status === 200 ? JSON.parse(viaScript.body.toString('utf8')) : [{}]) as [Record<string, number>, ...string[]];
   const receiptNo = String(flat[flat[0].receiptNo ?? -1]);
   const accessCode = String(flat[flat[0].accessCode ?? -1]);
   // a tip holds 10 files at most: the message adds the last two
@@ -410,12 +410,11 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
   validTips.push(await sendRaw(port, post('/_actions/tips.message', { 'Content-Type': mp }, multipart([{ name: 'receiptNo', data: receiptNo }, { name: 'accessCode', data: accessCode }, { name: 'text', data: MARKER }, ...messageFiles], boundary), origin)));
   // the tracking page lists every stored name
   validTips.push(await sendRaw(port, post('/report/track?_action=tips.track', { 'Content-Type': 'application/x-www-form-urlencoded' }, `receiptNo=${receiptNo}&accessCode=${accessCode}`, origin)));
-  expect(validTips.map((a) => a.status)).toEqual([200, 200, 200, 200]);
 
   const slow = await slowloris;
 
   // the assertions over the whole corpus
-  const all = [...cases.map((c, i) => ({ name: c.name, answer: answers[i] as RawAnswer, check: c.check })), ...validTips.map((answer, i) => ({ name: `valid tip ${i}`, answer, check: undefined }))];
+  const all = [...cases.map((c, i) => ({ name: c.name, answer: answers[i] as RawAnswer, check: c.check })), ...validTips.map((answer, i) => ({ name: `valid tip ${i}`, answer, check: (a: RawAnswer) => (a.status === 200 ? null : `status ${a.status}, not 200`) }))];
   const statuses = new Map<number, number>();
   for (const { answer } of all) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
   console.log(`statuses: ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(', ')}`);
@@ -445,7 +444,7 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
   }
   for (const { name, html } of htmlWithMarker) for (const m of await markupOf(html)) problems.push(`${name}: marker became ${m}`);
   for (const [i, ms] of slow.entries()) if (ms === null || ms > slowBound) problems.push(`slowloris ${i}: ${ms === null ? 'never closed' : `closed after ${ms} ms`}`);
-  expect(problems).toEqual([]);
+  expect(problems, `${problems.length} of ${all.length + slow.length} requests failed`).toEqual([]);
 
   // stored names are text: cleaned (no control characters, no path), files under generated names only
   const rows = readE2eDb((db) => db.prepare('SELECT original_name AS name, storage_name AS storage FROM tip_evidence WHERE original_name LIKE ?').all(`%${RUN}%`) as { name: string; storage: string }[]);
