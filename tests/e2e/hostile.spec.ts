@@ -371,7 +371,10 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
     add(`${target}: a 2 MB field`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'description', data: `${MARKER}${'长'.repeat(700_000)}` }], boundary), origin));
     add(`${target}: 300 fields`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), ...Array.from({ length: 300 }, (_, i) => ({ name: `f${i}`, data: MARKER }))], boundary), origin));
     add(`${target}: 120 empty files`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), ...Array.from({ length: 120 }, (_, i) => ({ name: 'evidence', filename: `${RUN}-${i}.png`, type: 'image/png', data: '' }))], boundary), origin));
-    add(`${target}: a file of 21 MiB`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'evidence', filename: `${RUN}-big.mp4`, type: 'video/mp4', data: Buffer.alloc(21 * 1024 * 1024) }], boundary), origin), (a) => (a.status === 413 ? null : `status ${a.status}, not 413`));
+    // a huge body twice only: the other worker's browser specs share the two cores
+    if (target === '/_actions/tips.submit' || target === '/report/track?_action=tips.message') {
+      add(`${target}: a file of 21 MiB`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'evidence', filename: `${RUN}-big.mp4`, type: 'video/mp4', data: Buffer.alloc(21 * 1024 * 1024) }], boundary), origin), (a) => (a.status === 413 ? null : `status ${a.status}, not 413`));
+    }
     for (const hostile of HOSTILE_NAMES) {
       add(`${target}: file name ${hostile.label}`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'evidence', filename: hostile.name, type: 'image/png', data: photo }], boundary), origin));
       add(`${target}: field name ${hostile.label}`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: hostile.name, data: MARKER }], boundary), origin));
@@ -380,11 +383,11 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
     add(`${target}: unquoted name with spaces`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'evidence', disposition: `form-data; name=evidence; filename=${RUN} x.png`, type: 'image/png', data: photo }], boundary), origin));
   }
 
-  // run the corpus, a few requests at a time (the machine's two cores are shared with the other worker)
+  // run the corpus, four requests at a time (the machine's two cores are shared with the other worker)
   const answers: RawAnswer[] = new Array<RawAnswer>(cases.length);
   let next = 0;
   await Promise.all(
-    Array.from({ length: 6 }, async () => {
+    Array.from({ length: 4 }, async () => {
       while (next < cases.length) {
         const i = next++;
         answers[i] = await sendRaw(port, (cases[i] as Case).bytes);
