@@ -17,13 +17,14 @@
  * (`PUBLIC_ORIGIN`, `TRUSTED_PROXIES`), removes forwarding headers, adds `X-Request-Id` and, behind
  * https, `Strict-Transport-Security`; every request gets one log line (request-log.ts).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { Meilisearch } from 'meilisearch';
 import type { Db } from '../db/client.ts';
 import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { createTimedServer } from './server-timeouts.ts';
 import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 import { DIRECT, HSTS, presentToAstro, readEdge, type EdgeOptions } from './edge.ts';
@@ -104,7 +105,7 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
   };
 }
 
-/** Creates the server (not yet listening). `edge`: the proxy settings (default: none); `requestLog`: where request lines go (default: nowhere). */
+/** Creates the server (not yet listening), with the header, body and idle limits of server-timeouts.ts. `edge`: the proxy settings (default: none); `requestLog`: where request lines go (default: nowhere). */
 export function createSiteServer(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void, edge: EdgeOptions = DIRECT, requestLog?: RequestLogWriter): http.Server {
-  return http.createServer({ keepAliveTimeout: 5_000 }, siteRequestListener(astro, db, client, log, edge, requestLog));
+  return createTimedServer(siteRequestListener(astro, db, client, log, edge, requestLog));
 }

@@ -102,8 +102,10 @@ function fieldsOnlyBody(fields: [string, string][]): { body: Buffer; contentType
  * Reads a tip upload (see `isTipUpload`) with the limits above, then calls `next()` — or answers
  * 413 itself. Parsed, the body is handed on as its text fields alone (`req.body`, a new
  * Content-Type) and the files are kept for the action (src/lib/parsed-uploads.ts, id in
- * UPLOAD_HEADER). A body busboy cannot parse is handed on byte for byte (Astro then answers its
- * own error). Never throws.
+ * UPLOAD_HEADER). A body busboy cannot parse is read to its end and handed on byte for byte: Astro's
+ * parser accepts some of them (a file name with a control character, which busboy refuses in a
+ * part header) and the action then reads the files itself; the rest are answered 400 by
+ * src/middleware.ts. Never throws.
  */
 export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: ServerResponse, path: string, next: () => void): void {
   const declared = Number(req.headers['content-length']);
@@ -179,11 +181,16 @@ export function guardTipUpload(req: IncomingMessage & { body?: unknown }, res: S
     const entry = { field, name: info.filename ?? '', chunks: [] as Buffer[] };
     files.push(entry);
     file.on('data', (data: Buffer) => entry.chunks.push(data));
+    // busboy destroys an unfinished file with the parser's error (reported below): without a listener it would end the process
+    file.on('error', () => undefined);
     file.on('limit', () => stop(tooLargeMessage(info.filename ?? '')));
   });
   parser.on('error', () => {
     // not parseable here: Astro reads what arrived and answers for itself
     unparseable = true;
+    // pipe() unpipes and pauses the request on its destination's error: reading goes on for `chunks`
+    req.unpipe(parser);
+    req.resume();
     if (req.readableEnded) pass();
     else req.on('end', pass);
   });

@@ -296,6 +296,8 @@ export const zh = {
   notFound: { title: '页面不存在', lead: '您访问的页面不存在或已被移除。', home: '返回首页' },
   uploadRefused: { title: '上传的文件过大', notSaved: '这份举报没有提交，填写的内容也没有保存。', back: '返回重新填写' },
   badRequest: { title: '请求地址有误', lead: '地址中含有无法识别的字符（例如单独的 %）。请检查地址，或返回首页重新查询。' },
+  /** an action call whose body cannot be read (src/lib/action-body.server.ts) */
+  unreadableBody: '提交的内容不完整或格式有误，未能读取。请刷新页面后重新提交。',
 } as const;
 
 /** The active locale's strings. */
