@@ -7,11 +7,12 @@
  * Every ten minutes, and so after midnight in Asia/Shanghai, a stale index is rebuilt: verdicts and
  * disclosure periods change with the date.
  *
- * SIGTERM or SIGINT, at any step: stop taking requests, let those in flight finish for up to
- * DRAIN_MS, stop Meilisearch (and a build in progress), close the database and exit, within
- * SHUTDOWN_LIMIT_MS whatever hangs; a second signal exits at once. The site lock is released on
- * every exit Node sees. At start, evidence files an interrupted run left without a row are removed
- * (../features/tips/orphans.server.ts), as is a Meilisearch it left running (local-meili.ts).
+ * SIGTERM or SIGINT, once the synchronous first steps are done: stop taking requests, let those in
+ * flight finish for up to DRAIN_MS, stop Meilisearch (and a build in progress), close the database
+ * and exit, within SHUTDOWN_LIMIT_MS whatever hangs; a second signal exits at once. The site lock
+ * is released on every exit Node sees. At start, evidence files an interrupted run left without a
+ * row are removed (../features/tips/orphans.server.ts), as is a Meilisearch it left running
+ * (../features/search/local-meili.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type http from 'node:http';
@@ -95,9 +96,6 @@ function shutdown(reason: string, code = 0): void {
     process.exit(code);
   });
 }
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-
 if (seedIfEmpty(db, { demoCount: config.DEMO_COUNT, today: todayInShanghai(), log })) log('database seeded');
 
 // files of submissions a crash interrupted; before any preview or request can write a file
@@ -108,6 +106,11 @@ if (swept.missing > 0) log(`WARNING: ${swept.missing} evidence records name a fi
 // evidence previews an earlier run did not finish are made in the background (previews.server.ts)
 const interrupted = resetInterruptedPreviews(db);
 if (interrupted > 0) log(`${interrupted} evidence previews interrupted earlier: queued again`);
+
+// The steps above are synchronous: a handler could not run before they end, so until here a signal
+// ends the process at once (the seeding is one transaction, rolled back; the lock is taken over).
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
 createPreviewQueue({ db, kek: loadKek(config.TIP_KEK, config.dataDir), dataDir: config.dataDir, log }).kick();
 
 const search = await connectSearch(config);
