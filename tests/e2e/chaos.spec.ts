@@ -2,9 +2,10 @@
  * Crash safety of the built site (`node src/cli/start.ts`), on site instances of this spec's own
  * (a temporary DATA_DIR each run, free ports, DEMO_COUNT=0, a raised tip limit):
  *
- * 1. 30 tips with evidence photos are sent at once to `/_actions/tips.submit`, multipart as the
- *    JavaScript form sends them; the site is killed with SIGKILL as soon as the 5th receipt has
- *    arrived, with the rest in flight. Leftovers of a crash are added by hand (a sealed file cut
+ * 1. 30 tips with evidence photos are sent to `/_actions/tips.submit`, multipart as the
+ *    JavaScript form sends them, 40 ms apart so that all overlap; the site is killed with SIGKILL
+ *    as soon as the 5th receipt has arrived, with the rest in flight (the last three hold back
+ *    half of their upload until then, so that some are in flight whatever the load). Leftovers of a crash are added by hand (a sealed file cut
  *    to 0 bytes, a temporary file), so that the sweep has work whatever the moment of the kill.
  * 2. Restarted on the same DATA_DIR: every receipt answered before the kill is tracked with its
  *    access code; every tip has all its evidence files, and they open with the tip's key and
@@ -29,6 +30,10 @@ import { commandLineOf, isRunning, processId, type ProcessId } from '../../src/l
 const SUBMISSIONS = 30;
 /** The site is killed when this many receipts have arrived: some, not all. */
 const KILL_AFTER = 5;
+/** The submissions start this far apart (ms): all of them overlap, and their answers come one after another. */
+const STAGGER_MS = 40;
+/** The last submissions hold back the second half of their upload until the kill: in flight, however fast the others are answered. */
+const HELD_BACK = 3;
 /** What the site gets to stop after SIGTERM (ms). */
 const STOP_LIMIT_MS = 10_000;
 
@@ -167,11 +172,32 @@ function flatActionResult(body: string): Record<string, string> {
 
 /** POSTs a form to the Astro Action `action` of `base` with the Origin header Astro requires. */
 function postAction(base: string, action: string, body: BodyInit, contentType?: string): Promise<Response> {
-  return fetch(`${base}/_actions/${action}`, {
+  // `duplex` (Node's fetch needs it for a stream body, see heldBack) is not in the DOM's RequestInit type
+  const init: RequestInit & { duplex: 'half' } = {
     method: 'POST',
     body,
     headers: { Origin: base, ...(contentType ? { 'Content-Type': contentType } : {}) },
     signal: AbortSignal.timeout(60_000),
+    duplex: 'half',
+  };
+  return fetch(`${base}/_actions/${action}`, init);
+}
+
+/** `body` as a stream that gives its first half at once and the rest only once `until` resolves. */
+function heldBack(body: Uint8Array<ArrayBuffer>, until: Promise<void>): ReadableStream<Uint8Array> {
+  const half = Math.floor(body.byteLength / 2);
+  let first = true;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (first) {
+        first = false;
+        controller.enqueue(body.subarray(0, half));
+        return;
+      }
+      await until;
+      controller.enqueue(body.subarray(half));
+      controller.close();
+    },
   });
 }
 
@@ -187,13 +213,14 @@ function readDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
 
 let dataDir = '';
 
-test.afterAll(() => {
-  for (const proc of started) {
+test.afterEach(() => {
+  for (const proc of started.splice(0)) {
     if (proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null) process.kill(-proc.pid, 'SIGKILL');
   }
   if (dataDir) {
     for (const meili of meilisearchesOn(dataDir)) process.kill(meili.pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    dataDir = '';
   }
 });
 
@@ -203,26 +230,32 @@ test('a site killed during submissions keeps every answered tip whole, cleans up
   const photos = await makePhotos();
   const bodies = await Promise.all(Array.from({ length: SUBMISSIONS }, (_, i) => tipBody(i + 1, photos)));
 
-  // 1. 30 submissions at once; SIGKILL at the 5th receipt
+  // 1. 30 overlapping submissions; SIGKILL at the 5th receipt
   const first = await startSite(dataDir);
   const firstMeili = recordedMeili(dataDir, first);
   const receipts: Record<string, string>[] = [];
   const refused: string[] = [];
+  let killed = () => {};
+  const kill = new Promise<void>((resolve) => (killed = resolve));
   await Promise.allSettled(
-    bodies.map(async ({ body, contentType }) => {
+    bodies.map(async ({ body, contentType }, i) => {
+      await new Promise((r) => setTimeout(r, i * STAGGER_MS));
       // a submission cut off by the kill gets no answer (fetch rejects): expected
-      const res = await postAction(first.base, 'tips.submit', body, contentType);
+      const res = await postAction(first.base, 'tips.submit', i >= SUBMISSIONS - HELD_BACK ? heldBack(body, kill) : body, contentType);
       const text = await res.text();
       if (res.status !== 200) refused.push(`${res.status} ${text.slice(0, 200)}`);
       else receipts.push(flatActionResult(text));
-      if (receipts.length === KILL_AFTER) first.proc.kill('SIGKILL');
+      if (receipts.length === KILL_AFTER) {
+        first.proc.kill('SIGKILL');
+        killed();
+      }
     }),
   );
   await first.exited;
   expect(refused).toEqual([]);
-  // receipts already on their way when the kill came are kept too; some submissions were cut off
+  // receipts already on their way when the kill came are kept too; the held-back ones were cut off
   expect(receipts.length).toBeGreaterThanOrEqual(KILL_AFTER);
-  expect(receipts.length).toBeLessThan(SUBMISSIONS);
+  expect(receipts.length).toBeLessThanOrEqual(SUBMISSIONS - HELD_BACK);
   for (const r of receipts) expect(r).toMatchObject({ kind: 'created', receiptNo: expect.stringMatching(/^\d{16}$/u) });
 
   // leftovers of a crash, whatever the moment of this one: a sealed file cut to 0 bytes, a temporary file
