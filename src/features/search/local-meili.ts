@@ -5,17 +5,27 @@
  * generated master key kept in `<dataDir>/meili/master.key` (mode 600). `superviseMeilisearch`
  * restarts it when it exits unexpectedly.
  *
+ * No Meilisearch outlives the process that started it: it is started tied to that process
+ * (`tiedToThisProcess`: Linux kills it when its parent ends, even by SIGKILL); it is killed when
+ * that process exits in any way Node sees; and, for a crash neither covers (no `setpriv`), each
+ * launch is recorded in `<dataDir>/meili/processes/<owner pid>.json` and the next supervisor of the
+ * same folder kills a Meilisearch whose owner is gone (`stopStaleMeilisearch`).
+ *
  * Errors: `MeiliStartError` (binary missing or altered, no /health within the timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { commandLineOf, delay, isRunning, killAndWait, processId, tiedToThisProcess, type ProcessId } from '../../lib/processes.ts';
 
 /** SHA-256 of the Meilisearch 1.21.0 linux x64 binary (see STACK.md). */
 export const MEILI_BINARY_SHA256 = '5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0';
+
+/** How long a stopped Meilisearch may take to exit after SIGTERM before it is killed (ms). */
+const STOP_GRACE_MS = 3000;
 
 /** Raised when the local Meilisearch cannot be started. */
 export class MeiliStartError extends Error {}
@@ -97,7 +107,7 @@ export function masterKeyFor(dir: string): string {
 async function waitHealthy(host: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new MeiliStartError(`Meilisearch exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new MeiliStartError(`Meilisearch exited (code ${child.exitCode ?? '-'}, signal ${child.signalCode ?? '-'})`);
     try {
       const res = await fetch(`${host}/health`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
@@ -110,8 +120,125 @@ async function waitHealthy(host: string, child: ChildProcess, timeoutMs: number)
 }
 
 /**
+ * A launched Meilisearch as recorded in `<dataDir>/meili/processes/<owner pid>.json`: the process
+ * (pid + start time), the binary and `--db-path` it was given, and the process that supervises it.
+ */
+interface LaunchRecord {
+  meili: ProcessId;
+  bin: string;
+  dbPath: string;
+  owner: ProcessId;
+}
+
+function recordsDir(dir: string): string {
+  return path.join(dir, 'processes');
+}
+
+function recordFile(dir: string): string {
+  return path.join(recordsDir(dir), `${process.pid}.json`);
+}
+
+function isProcessId(v: unknown): v is ProcessId {
+  const o = v as Partial<ProcessId> | null;
+  return typeof o === 'object' && o !== null && Number.isInteger(o.pid) && (o.pid ?? 0) > 0 && Number.isInteger(o.startTicks);
+}
+
+function readRecord(file: string): LaunchRecord | null {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<LaunchRecord>;
+    return isProcessId(r.meili) && isProcessId(r.owner) && typeof r.bin === 'string' && typeof r.dbPath === 'string' ? (r as LaunchRecord) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` runs `bin` with `--db-path dbPath` (its command line, argv[0] first). */
+function runsMeilisearch(pid: number, bin: string, dbPath: string): boolean {
+  const argv = commandLineOf(pid);
+  if (!argv || argv[0] !== bin) return false;
+  const at = argv.indexOf('--db-path');
+  return at > 0 && argv[at + 1] === dbPath;
+}
+
+/**
+ * Kills each Meilisearch recorded under `<dir>/processes/` whose supervising process is gone: left
+ * running by a supervisor that was killed without a chance to stop it. The recorded pid is
+ * signalled only while it is the very process recorded (same start time, see ../../lib/processes.ts)
+ * and its command line still names the recorded binary and `--db-path`: a pid since reused by
+ * another process is left alone. Records of a supervisor still running are kept; the others are
+ * removed. Logs what it did. Returns the pids killed. Never throws.
+ */
+export async function stopStaleMeilisearch(dir: string, log: (line: string) => void = () => {}): Promise<number[]> {
+  let names: string[];
+  try {
+    names = readdirSync(recordsDir(dir)).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const name of names) {
+    const file = path.join(recordsDir(dir), name);
+    const record = readRecord(file);
+    if (record && (record.owner.pid === process.pid || isRunning(record.owner))) continue;
+    if (record && isRunning(record.meili)) {
+      if (runsMeilisearch(record.meili.pid, record.bin, record.dbPath)) {
+        const gone = await killAndWait(record.meili);
+        log(
+          gone
+            ? `stopped the Meilisearch left running by an earlier run (pid ${record.meili.pid}, its supervisor pid ${record.owner.pid} is gone)`
+            : `could not stop the Meilisearch left running by an earlier run (pid ${record.meili.pid})`,
+        );
+        if (!gone) continue;
+        killed.push(record.meili.pid);
+      } else {
+        log(`pid ${record.meili.pid}, recorded for an earlier Meilisearch, runs something else: left alone`);
+      }
+    }
+    rmSync(file, { force: true });
+  }
+  return killed;
+}
+
+/** Supervised children of this process and the record file of each: killed when it exits. */
+const children = new Map<ChildProcess, string>();
+let exitHookInstalled = false;
+
+function isLive(proc: ChildProcess): boolean {
+  return proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null;
+}
+
+/** Installs, once, the 'exit' hook that kills the children left (synchronously) and removes their records. */
+function killChildrenAtExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [proc, file] of children) {
+      if (isLive(proc)) proc.kill('SIGKILL');
+      rmSync(file, { force: true });
+    }
+  });
+}
+
+/**
+ * Stops `proc`: SIGTERM (and SIGCONT, should it be stopped), SIGKILL after STOP_GRACE_MS; resolves
+ * once it has exited, or a moment after the SIGKILL in any case.
+ */
+async function stopChild(proc: ChildProcess): Promise<void> {
+  if (!isLive(proc)) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  proc.kill('SIGCONT');
+  const killer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+  await Promise.race([exited, delay(STOP_GRACE_MS + 1000)]);
+  clearTimeout(killer);
+}
+
+/**
  * Starts Meilisearch with its data in `<dataDir>/meili` and keeps it running: when it exits
- * unexpectedly it is started again on the same port (after 1 s, backing off to 30 s).
+ * unexpectedly it is started again on the same port (after 1 s, backing off to 30 s). First kills
+ * a Meilisearch an earlier, crashed supervisor of the same folder left running
+ * (`stopStaleMeilisearch`). `stop()` ends it whatever state it is in (exited, restarting, hung or
+ * stopped by SIGSTOP) within about 4 s.
  * `log` receives one-line status messages (no personal data).
  */
 export async function superviseMeilisearch(options: {
@@ -122,33 +249,41 @@ export async function superviseMeilisearch(options: {
 }): Promise<LocalMeili> {
   const log = options.log ?? (() => {});
   const dir = path.join(options.dataDir, 'meili');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(recordsDir(dir), { recursive: true, mode: 0o700 });
+  await stopStaleMeilisearch(dir, log);
   const bin = await resolveMeiliBinary(options.binOverride);
   const masterKey = masterKeyFor(dir);
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const host = `http://127.0.0.1:${port}`;
+  const dbPath = path.join(dir, 'data.ms');
+  const record = recordFile(dir);
   let child: ChildProcess | undefined;
   let stopping = false;
   let backoff = 1000;
+  killChildrenAtExit();
 
   const launch = (): ChildProcess => {
-    const proc = spawn(
-      bin,
-      [
-        '--http-addr', `127.0.0.1:${port}`,
-        '--db-path', path.join(dir, 'data.ms'),
-        '--dump-dir', path.join(dir, 'dumps'),
-        '--snapshot-dir', path.join(dir, 'snapshots'),
-        '--no-analytics',
-        '--env', 'production',
-        '--log-level', 'WARN',
-      ],
-      // the key goes in the environment, not argv, so that `ps` does not show it
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MEILI_MASTER_KEY: masterKey } },
-    );
+    const args = [
+      '--http-addr', `127.0.0.1:${port}`,
+      '--db-path', dbPath,
+      '--dump-dir', path.join(dir, 'dumps'),
+      '--snapshot-dir', path.join(dir, 'snapshots'),
+      '--no-analytics',
+      '--env', 'production',
+      '--log-level', 'WARN',
+    ];
+    const tied = tiedToThisProcess(bin, args);
+    // the key goes in the environment, not argv, so that `ps` does not show it
+    const proc = spawn(tied.command, tied.args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MEILI_MASTER_KEY: masterKey } });
+    const meili = proc.pid === undefined ? null : processId(proc.pid);
+    const owner = processId(process.pid);
+    // written before anything can await, so a crash from here on leaves the record behind
+    if (meili && owner) writeFileSync(record, JSON.stringify({ meili, bin, dbPath, owner } satisfies LaunchRecord), { mode: 0o600 });
+    children.set(proc, record);
     proc.stderr?.on('data', () => {});
     proc.on('error', (e) => log(`meilisearch could not be started: ${e.message}`));
     proc.on('exit', (code, signal) => {
+      children.delete(proc);
       if (stopping) return;
       log(`meilisearch exited (code ${code ?? '-'}, signal ${signal ?? '-'}); restarting in ${backoff} ms`);
       setTimeout(() => {
@@ -172,7 +307,8 @@ export async function superviseMeilisearch(options: {
     await waitHealthy(host, child, 60_000);
   } catch (e) {
     stopping = true;
-    child.kill('SIGKILL');
+    await stopChild(child);
+    rmSync(record, { force: true });
     throw e;
   }
   log(`meilisearch listening on ${host} (pid ${child.pid})`);
@@ -186,13 +322,8 @@ export async function superviseMeilisearch(options: {
     stop: async () => {
       stopping = true;
       rmSync(hostFile, { force: true });
-      const proc = child;
-      if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child) await stopChild(child);
+      rmSync(record, { force: true });
     },
   };
 }

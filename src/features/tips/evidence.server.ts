@@ -6,6 +6,12 @@
  * (AES-256-GCM, ./envelope.server.ts) under `<dataDir>/evidence/<32 hex>.bin` (folder 0700, files
  * 0600); the names are generated, the uploaded name is kept as text only.
  *
+ * Crash safety: a sealed file is written under a temporary name (`<32 hex>.bin.tmp`), flushed to
+ * disk, renamed, and the folder flushed, all before the caller commits the row that names it. A
+ * crash at any point (of the process or of the machine) therefore leaves at most files no row
+ * names, never a row naming a missing or partial file; `sweepOrphanEvidence`
+ * (./orphans.server.ts) removes those at the next start.
+ *
  * What anyone is shown is a preview re-encoded by sharp to JPEG, rotated upright from EXIF, at
  * most 2000 px on the long side, without any metadata (`makePreview`). Previews are made after the
  * tip is stored, by the preview queue (./previews.server.ts): the reporter gets the receipt without
@@ -16,7 +22,7 @@
  * installed, the same code makes its preview.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open as openFile, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, open as openFile, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
@@ -63,7 +69,7 @@ export interface EvidencePreview {
 /**
  * One stored file, shaped as a `tipEvidence` row without `tipId`/`receivedAt` (`originalName` is
  * the cleaned display name; `width`/`height` are the original's upright pixels, null when
- * unknown), plus `paths`: the absolute paths written (original, then preview), for cleanup.
+ * unknown), plus `paths`: the absolute paths written (the temporary name, then the final one), for cleanup.
  */
 export interface StoredEvidence {
   position: number;
@@ -89,6 +95,17 @@ export interface EvidenceUpload {
 
 const HEIF_TYPES: readonly string[] = ['image/heic', 'image/heif'];
 const STORAGE_NAME = /^[0-9a-f]{32}\.bin$/u;
+const TEMP_NAME = /^[0-9a-f]{32}\.bin\.tmp$/u;
+
+/** Whether `name` is a sealed file's storage name (`<32 hex>.bin`). */
+export function isStorageName(name: string): boolean {
+  return STORAGE_NAME.test(name);
+}
+
+/** Whether `name` is a sealed file being written (`<32 hex>.bin.tmp`), see the module comment. */
+export function isTempStorageName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -178,25 +195,42 @@ export async function makePreview(bytes: Uint8Array, mediaType: string, original
 async function writeSealed(dir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
   const storageName = `${randomBytes(16).toString('hex')}.bin`;
   const file = path.join(dir, storageName);
+  const temp = `${file}.tmp`;
   const sealed = sealParts(dataKey, plaintext);
-  // 'wx': never overwrite; the path is recorded before writing so a half-written file is removed too
-  written.push(file);
-  const handle = await openFile(file, 'wx', 0o600);
+  // 'wx': never overwrite; the paths are recorded before writing so a half-written file is removed too
+  written.push(temp, file);
+  const handle = await openFile(temp, 'wx', 0o600);
   try {
     const { bytesWritten } = await handle.writev(sealed);
     const total = sealed.reduce((n, part) => n + part.byteLength, 0);
     if (bytesWritten !== total) throw new Error(`short write of a sealed evidence file: ${bytesWritten} of ${total} bytes`);
+    // on the disk before it has its name, so the name never stands for a partial file
+    await handle.datasync();
   } finally {
     await handle.close();
   }
+  await rename(temp, file);
   return storageName;
+}
+
+/** Flushes the folder's entries (the renames) to disk; a file system that cannot is left as it is. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await openFile(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (e) {
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
  * Validates and stores a tip's evidence files, sealed with the tip's 32-byte `dataKey`. All files
  * are checked first (`tooMany` over 10 files, then `inspectEvidence` on each), so an EvidenceError
  * there leaves nothing written. Then each original is sealed and written to
- * `<dataDir>/evidence/<32 hex>.bin` (folder created 0700, files 0600); images get previewStatus
+ * `<dataDir>/evidence/<32 hex>.bin` (folder created 0700, files 0600), on disk under those names
+ * when this resolves (see the module comment); images get previewStatus
  * `pending` for the preview queue. On any failure (a full disk…) every file written by this call
  * is deleted and the error is rethrown. Returns one row per file, in order (`position` from 0).
  */
@@ -231,6 +265,7 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
         paths: written.slice(first),
       });
     }
+    await syncDir(dir);
   } catch (e) {
     await removeStoredFiles(written);
     throw e;
@@ -240,13 +275,16 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
 
 /**
  * Seals `plaintext` with `dataKey` into a new generated file under `<dataDir>/evidence` and
- * returns its storage name (`<32 hex>.bin`). The path is pushed to `written` before writing, so a
- * caller can remove a half-written file too.
+ * returns its storage name (`<32 hex>.bin`), on disk under that name when it resolves (see the
+ * module comment). The paths are pushed to `written` before writing, so a caller can remove a
+ * half-written file too.
  */
 export async function writeSealedEvidence(dataDir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
   const dir = evidenceDir(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  return writeSealed(dir, dataKey, plaintext, written);
+  const storageName = await writeSealed(dir, dataKey, plaintext, written);
+  await syncDir(dir);
+  return storageName;
 }
 
 /** `<dataDir>/evidence`, where sealed evidence files live. */
@@ -268,6 +306,6 @@ export async function removeStoredFiles(paths: readonly string[]): Promise<void>
  * EnvelopeError when the key is wrong or the file was altered, and the fs error when it is missing.
  */
 export async function readStoredEvidence(dataDir: string, dataKey: Buffer, storageName: string): Promise<Buffer> {
-  if (!STORAGE_NAME.test(storageName)) throw new Error('invalid evidence storage name');
+  if (!isStorageName(storageName)) throw new Error('invalid evidence storage name');
   return openBytes(dataKey, await readFile(path.join(evidenceDir(dataDir), storageName)));
 }
