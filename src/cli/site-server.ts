@@ -11,7 +11,8 @@
  *   instead of the adapter's English "Bad request.".
  * - the tip forms' uploads: read with the per-file limit as they stream in (upload-guard.ts), then
  *   handed to Astro; an official-table upload declaring more than its limit: 413 unread.
- * Everything else goes to Astro unchanged. Both answers carry SECURITY_HEADERS like Astro's.
+ * Everything else goes to Astro unchanged. Every answer starts with the security headers
+ * (presetSecurityHeaders), so the adapter's static files and `/_astro/` assets carry them too.
  */
 import http from 'node:http';
 import type { Meilisearch } from 'meilisearch';
@@ -19,7 +20,7 @@ import type { Db } from '../db/client.ts';
 import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
-import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { presetSecurityHeaders, SECURITY_HEADERS } from '../lib/security-headers.ts';
 import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
 
@@ -52,6 +53,7 @@ function splitTarget(target: string): { path: string; query: string } | null {
  */
 export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilisearch, log: (line: string) => void): http.RequestListener {
   return (req, res) => {
+    presetSecurityHeaders(res, req.url ?? '/');
     // only this server names parsed uploads (src/lib/parsed-uploads.ts): never a client
     delete req.headers[UPLOAD_HEADER];
     const target = splitTarget(req.url ?? '/');
