@@ -26,8 +26,8 @@ if (!dataDir) {
   process.on('exit', () => rmSync(created, { recursive: true, force: true }));
 }
 
-/** Specs that need JavaScript in the page (suggestions as you type; axe runs in the page; the tip form in steps), request-only specs (api.spec.ts, hostile.spec.ts) and specs that start sites of their own (proxy.spec.ts, chaos.spec.ts), which would only run twice: the `js` project only. */
-const jsOnly = ['**/proxy.spec.ts', '**/chaos.spec.ts', '**/suggest.spec.ts', '**/a11y.spec.ts', '**/near-me.spec.ts', '**/api.spec.ts', '**/tip-form.spec.ts', '**/hostile.spec.ts'];
+/** Specs that need JavaScript in the page (suggestions as you type; axe runs in the page; the tip form in steps; CSP violation events), request-only specs (api.spec.ts, hostile.spec.ts) and specs that start sites of their own (proxy.spec.ts, chaos.spec.ts), which would only run twice: the `js` project only. */
+const jsOnly = ['**/proxy.spec.ts', '**/chaos.spec.ts', '**/suggest.spec.ts', '**/a11y.spec.ts', '**/near-me.spec.ts', '**/api.spec.ts', '**/tip-form.spec.ts', '**/hostile.spec.ts', '**/csp.spec.ts'];
 
 export default defineConfig({
   testDir: 'tests/e2e',

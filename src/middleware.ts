@@ -1,5 +1,6 @@
 /**
- * Security headers on every response, and no caching of tip pages (they show receipts and codes)
+ * Security headers on every response (src/lib/security-headers.ts: a page keeps the policy Astro
+ * computed with its hashes), HTML labelled UTF-8, and no caching of tip pages (they show receipts and codes)
  * nor of the staff back office, whose pages first pass its gate (src/features/staff/gate.server.ts:
  * no valid session, no /admin page but the login). An action call whose body cannot be read
  * (src/lib/action-body.server.ts) is answered 400 with Astro's ActionError: as JSON to a script
@@ -9,7 +10,7 @@ import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware } from 'astro:middleware';
 import { zh } from './i18n/zh-CN.ts';
 import { isUnreadableActionBody } from './lib/action-body.server.ts';
-import { SECURITY_HEADERS } from './lib/security-headers.ts';
+import { applySecurityHeaders } from './lib/security-headers.ts';
 import { adminGate, isAdminPath } from './features/staff/gate.server.ts';
 
 /** A 400 answer (a Response for a script) when `context` is an action call whose body cannot be read, else null. */
@@ -27,7 +28,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const response = adminGate(context) ?? (await refuseUnreadableBody(context)) ?? (await next());
   try {
     const h = response.headers;
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) h.set(name, value);
+    applySecurityHeaders(h, context.url.pathname);
+    // Astro names no charset for its pages; the header is what non-browser readers go by
+    if (h.get('Content-Type') === 'text/html') h.set('Content-Type', 'text/html; charset=utf-8');
     if (context.url.pathname.startsWith('/report') || context.url.pathname.startsWith('/_actions/tips')) h.set('Cache-Control', 'no-store');
     if (isAdminPath(context.url.pathname) || context.url.pathname.startsWith('/_actions/staff')) h.set('Cache-Control', 'no-store');
   } catch {

@@ -11,7 +11,8 @@
  *   instead of the adapter's English "Bad request.".
  * - the tip forms' uploads: read with the per-file limit as they stream in (upload-guard.ts), then
  *   handed to Astro; an official-table upload declaring more than its limit: 413 unread.
- * Everything else goes to Astro. Both answers carry SECURITY_HEADERS like Astro's.
+ * Everything else goes to Astro. Every answer starts with the security headers
+ * (presetSecurityHeaders), so the adapter's static files and `/_astro/` assets carry them too.
  *
  * Before all of it, the edge (edge.ts) reads who is asking and at which public origin
  * (`PUBLIC_ORIGIN`, `TRUSTED_PROXIES`), removes forwarding headers, adds `X-Request-Id` and, behind
@@ -23,7 +24,7 @@ import type { Db } from '../db/client.ts';
 import { JSON_CONTENT_TYPE, searchApi } from '../features/search/api.server.ts';
 import { zh } from '../i18n/zh-CN.ts';
 import { escapeHtml } from '../lib/html.ts';
-import { SECURITY_HEADERS } from '../lib/security-headers.ts';
+import { presetSecurityHeaders, SECURITY_HEADERS } from '../lib/security-headers.ts';
 import { createTimedServer } from './server-timeouts.ts';
 import { guardTipUpload, isOversizedImport, isTipUpload, refuseOversizedImport } from './upload-guard.ts';
 import { UPLOAD_HEADER } from '../lib/parsed-uploads.ts';
@@ -67,6 +68,7 @@ export function siteRequestListener(astro: AstroHandler, db: Db, client: Meilise
     res.setHeader('X-Request-Id', view.requestId);
     if (view.secure) res.setHeader('Strict-Transport-Security', HSTS);
     if (requestLog) logRequest(req, res, view.requestId, started, requestLog);
+    presetSecurityHeaders(res, req.url ?? '/');
     // only this server names parsed uploads (src/lib/parsed-uploads.ts): never a client
     delete req.headers[UPLOAD_HEADER];
     const toAstro = () => {

@@ -5,5 +5,8 @@
 import { z } from 'zod';
 
 z.config(z.locales.zhCN());
+// In the browser the pages forbid eval (src/lib/security-headers.ts): without this, zod's probe
+// for it (`new Function('')`) is reported as a CSP violation wherever a schema parses an object.
+if (typeof window !== 'undefined') z.config({ jitless: true });
 
 export { z };
