@@ -49,7 +49,7 @@ export const pub = {
     aTitle: '通告标题',
     aNo: '通告期号',
     aDate: '通告日期',
-    aDateHint: '如 2025-11-01；只知道月份可填 2025-11',
+    aDateHint: '如 2025-11-01；照通告原文填写：只公布到月可填 2025-11，只有年份可填 2025，转载页未显示年份可填“2月4日”（不要自行补写年份）',
     aAuthority: '发布机关',
     aCategory: '食品类别',
     aSourceUrl: '来源网址',

@@ -1,9 +1,23 @@
 import type { VerdictReasonCode, VerdictStatus } from '../features/workshops/verdict.ts';
+import { precisionOf } from '../lib/dates.ts';
 
 /**
- * All UI text (zh-CN). Pages and components read strings from here; none are scattered in markup.
+ * A stored date shown as it was published (src/lib/dates.ts `DatePrecision`): a day as
+ * `2026-02-04`, `2019-03` as 2019年3月（具体日期未公布）, `2022` as 2022年（具体日期未公布）,
+ * `--02-04` as 2月4日（年份未公布）; '' for null.
  */
+function publishedDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const [first = '', second = ''] = value.replace(/^--/u, '').split('-');
+  const precision = precisionOf(value);
+  if (precision === 'month') return `${first}年${Number(second)}月（具体日期未公布）`;
+  if (precision === 'year') return `${first}年（具体日期未公布）`;
+  if (precision === 'monthDay') return `${Number(first)}月${Number(second)}日（年份未公布）`;
+  return value;
+}
+
 export const zh = {
+  publishedDate,
   site: {
     name: '坊信',
     tagline: '江西省食品小作坊信用公示与有奖举报',

@@ -405,6 +405,8 @@ function writeSampling(tx: Tx, partyId: number, r: SamplingRow, announcement: An
 }
 
 function writePenalty(tx: Tx, partyId: number, r: PenaltyRow): void {
+  // publicity starts on the decision day, else the announcement day; a month is read as its first
+  // day (disclosure.ts `startOf` explains why); the parser refuses a start without year and month
   const start = r.decidedOn ?? r.announcementDate;
   tx.insert(penalties)
     .values({
@@ -420,7 +422,7 @@ function writePenalty(tx: Tx, partyId: number, r: PenaltyRow): void {
       confiscationYuan: r.confiscationYuan,
       decidedOn: r.decidedOn,
       authority: r.authority,
-      disclosureStart: start && start.length === 7 ? firstDayOf(start) : start,
+      disclosureStart: firstDayOf(start),
       publishedDisclosureEnd: r.publishedDisclosureEnd,
       transferredToPolice: r.transferredToPolice,
       announcementTitle: r.announcementTitle,
