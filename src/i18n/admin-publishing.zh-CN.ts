@@ -101,6 +101,10 @@ export const pub = {
     sameAsRow: (n: number) => `与第${n}行新建的主体相同`,
     newParty: '新建主体',
     noMatch: '未匹配到已有主体',
+    /** why a row was not matched by name (`PlannedRow.noNameMatch`) */
+    noNameMatch: {
+      maskedName: '名称中有隐去的部分（如“[人名]”“某”“*”），不同的主体可能显示为同一名称，因此不按名称匹配，只按信用代码或登记证编号匹配。请新建主体，或核实后选用已有主体。',
+    } as Record<string, string>,
     existing: (name: string, id: number) => `${name}（编号${id}）`,
     outcomes: { write: '写入', duplicate: '重复（库中或本文件前面已有），跳过', skipped: '不导入', undecided: '待决定', error: '有错误' } as Record<string, string>,
     errorAt: (row: number, column: string | null) => (column ? `第${row}行 · ${column}` : `第${row}行`),

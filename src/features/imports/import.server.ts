@@ -3,8 +3,9 @@
  * seed, `npm run import` and the staff upload at /admin/import: `planImport` then `commitImport`)
  * and the demo dataset. Each import runs in one transaction: it is stored whole or not at all.
  * Parties are matched by credit code, then registration no., then exact name and county
- * (./matching.ts); an unmatched party is created as what it is (企业 / 经营户) when the caller says
- * so (seed, command line) or staff decide so (upload).
+ * (./matching.ts; a masked name such as 广昌县[人名]早点店 by code only); an unmatched party is
+ * created as what it is (企业 / 经营户) when the caller says so (seed, command line) or staff
+ * decide so (upload).
  *
  * better-sqlite3 transactions are synchronous: nothing here awaits inside one.
  */
@@ -40,7 +41,7 @@ import {
   type RowError,
   type SamplingRow,
 } from './official.ts';
-import { combinedLookup, listLookup, matchParty, type CandidateLookup, type MatchMethod, type PartyCandidate, type PartyMatch } from './matching.ts';
+import { combinedLookup, isMaskedName, listLookup, matchParty, type CandidateLookup, type MatchMethod, type PartyCandidate, type PartyMatch } from './matching.ts';
 import { placeResolver, type Place } from './places.ts';
 import { can, type Actor } from '../staff/authz.ts';
 import { appendAudit } from '../staff/audit.server.ts';
@@ -117,6 +118,11 @@ export interface PlannedRow {
   match: PartyMatch;
   /** the name of the matched party (for the preview) */
   matchName: string | null;
+  /**
+   * why the row was not matched by name when nothing matched it: `maskedName` = its party's name
+   * hides part of itself (./matching.ts `isMaskedName`), so only a code may match it; null otherwise
+   */
+  noNameMatch: 'maskedName' | null;
   decision: RowDecision;
   target: RowTarget | null;
   /** the division the row belongs to (its party's county, else city, else the province) */
@@ -211,13 +217,14 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
   const rows: PlannedRow[] = numbers.map((row) => {
     const decision = options.decisions?.[row] ?? { action: 'auto' };
     const data = dataByRow.get(row) ?? null;
-    const base = { row, data, decision, errors: errorsByRow.get(row) ?? [], partyName: null, place: { countyCode: null, cityCode: null }, match: null, matchName: null, target: null, divisionCode: null };
+    const base = { row, data, decision, errors: errorsByRow.get(row) ?? [], partyName: null, place: { countyCode: null, cityCode: null }, match: null, matchName: null, noNameMatch: null, target: null, divisionCode: null };
     if (!data) return { ...base, outcome: decision.action === 'skip' ? 'skipped' : 'error' };
     const hint = hintOf(kind, data);
     const place = resolve(hint.address, hint.name, ...hint.texts);
     const match = matchParty({ name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode: place.countyCode }, lookup);
     const matched = match && match.partyId > 0 ? nameOf(match.partyId) : undefined;
-    const planned: PlannedRow = { ...base, partyName: hint.name, place, match, matchName: matched?.name ?? (match ? hint.name : null), outcome: 'write' };
+    const noNameMatch = match === null && isMaskedName(hint.name) ? 'maskedName' : null;
+    const planned: PlannedRow = { ...base, partyName: hint.name, place, match, matchName: matched?.name ?? (match ? hint.name : null), noNameMatch, outcome: 'write' };
     if (decision.action === 'skip') return { ...planned, outcome: 'skipped' };
 
     // the target party
