@@ -1,4 +1,5 @@
 import type { VerdictReasonCode, VerdictStatus } from '../features/workshops/verdict.ts';
+import type { PlaceChoice, PlaceProblem } from '../features/search/place-param.ts';
 import { precisionOf } from '../lib/dates.ts';
 
 /**
@@ -6,6 +7,23 @@ import { precisionOf } from '../lib/dates.ts';
  * `2026-02-04`, `2019-03` as 2019年3月（具体日期未公布）, `2022` as 2022年（具体日期未公布）,
  * `--02-04` as 2月4日（年份未公布）; '' for null.
  */
+const PLACE_LEVEL = { city: '设区市', county: '县（市、区）' } as const;
+
+/** A division offered instead of a place name that was not taken: 南昌市西湖区, 吉安市. */
+function placeChoice(c: PlaceChoice): string {
+  return `${c.cityName ?? ''}${c.name}`;
+}
+
+/** Why a `city` / `county` given by name was not taken (src/features/search/place-param.ts). */
+function placeProblem(p: PlaceProblem): string {
+  const level = PLACE_LEVEL[p.field];
+  const choices = p.choices.map(placeChoice).join('、');
+  if (p.reason === 'ambiguous') return `“${p.value}”可以指${choices}，请选择其中一个`;
+  if (p.reason === 'wrongLevel') return `“${p.value}”是${PLACE_LEVEL[p.choices[0]?.field ?? p.field]}（${choices}），不是${level}`;
+  if (p.reason === 'notInCity') return `“${p.value}”（${choices}）不在所选的设区市内`;
+  return `没有找到名为“${p.value}”的${level}，请检查名称，或从筛选列表中选择`;
+}
+
 function publishedDate(value: string | null | undefined): string {
   if (!value) return '';
   const [first = '', second = ''] = value.replace(/^--/u, '').split('-');
@@ -56,6 +74,10 @@ export const zh = {
     clear: '清除筛选',
     degraded: '搜索服务暂时不可用，以下为按名称的简易查询结果：只能按地区筛选，不显示信用提示，也不能按类别、信用提示筛选或排序。',
     invalid: '查询参数有误：',
+    placeProblem,
+    placeChoice,
+    placeIgnored: '已忽略这一筛选条件。',
+    placeChoose: '按以下地区筛选：',
     suggestions: '搜索建议',
     sort: '排序',
     sortOrder: { relevance: '相关度', name: '名称（拼音）', updated: '最近更新', distance: '距离' } as Record<string, string>,
