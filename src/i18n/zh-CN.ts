@@ -137,6 +137,11 @@ export const zh = {
     notAWorkshop: '该主体不是登记的食品小作坊',
     noAdverseRecord: '近期无公示中的不良记录',
   } satisfies Record<VerdictReasonCode, string> as Record<string, string>,
+  method: {
+    partialDatesTitle: '日期只公布到月、年，或未公布年份',
+    partialDates:
+      '通告日期按原文保存和显示，如“2019年3月（具体日期未公布）”“2月4日（年份未公布）”。抽检不合格：只有这个日期可能指的每一天都在近12个月内，才提示“警示”；只要可能在近24个月内，就提示“关注”。未公布年份的日期，以批次的生产日期为下限、以录入本站的日期为上限推算；没有下限时不提示“警示”，按录入前最近的那一天起算24个月内提示“关注”。行政处罚的日期只到月时按当月第一天起算，公示期满前就可能撤下，但不会在公示期满后仍然显示。',
+  },
   profile: {
     verdict: '信用提示',
     asOf: (d: string) => `截至 ${d}`,

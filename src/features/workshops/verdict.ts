@@ -8,7 +8,7 @@
  * (已注销) → noRecentAdverse (无近期不良记录). Records dated after `today` are ignored.
  */
 import type { Honor, Inspection, Party, Penalty, SamplingTest } from '../../db/schema.ts';
-import { addDays, addMonths, compareDays, firstDayOf, isDay, lastDayOf, minDay, normalizePartialDate, possibleDays, precisionOf, todayInShanghai, type DaySpan } from '../../lib/dates.ts';
+import { addDays, addMonths, compareDays, firstDayOf, isDay, lastDayOf, minDay, normalizePartialDate, possibleDays, precisionOf, type DaySpan } from '../../lib/dates.ts';
 import type { PenaltyForDisclosure } from './disclosure.ts';
 import { disclosureOf, isPenaltyPublic, isTransferredToPolice, revokesRegistration } from './disclosure.ts';
 
@@ -142,10 +142,16 @@ function producedOn(batch: string | null | undefined): string | null {
  * the day the record was entered (`createdAt`, Asia/Shanghai) nor today. `published` is set when
  * that date is not a whole day. Null when the test has no usable date.
  */
-function samplingSpan(t: SamplingRow, today: string): (DaySpan & { published: string | null }) | null {
+type SamplingSpan = (DaySpan & { published: string | null }) | null;
+
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+function samplingSpan(t: SamplingRow, today: string): SamplingSpan {
   const sampled = firstDayOf(t.sampledOn);
   if (sampled !== null) return { earliest: sampled, latest: sampled, published: null };
-  const entered = t.createdAt && !Number.isNaN(Date.parse(t.createdAt)) ? todayInShanghai(new Date(t.createdAt)) : null;
+  const instant = t.createdAt ? Date.parse(t.createdAt) : Number.NaN;
+  const entered = Number.isNaN(instant) ? null : new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
   const span = possibleDays(t.announcementDate, { notBefore: producedOn(t.batch), notAfter: minDay(entered, today) ?? today });
   if (span === null) return null;
   const precision = precisionOf(t.announcementDate);
@@ -235,8 +241,7 @@ function penaltyReason(code: VerdictReasonCode, p: PenaltyRow): VerdictReason {
 }
 
 /** A reason on a sampling test; `reading` says which end of its span the rule read (`certainlyWithin`). */
-function samplingReason(code: VerdictReasonCode, t: SamplingRow, months: number | null, reading: 'earliest' | 'latest', today: string): VerdictReason {
-  const span = samplingSpan(t, today);
+function samplingReason(code: VerdictReasonCode, t: SamplingRow, span: SamplingSpan, months: number | null, reading: 'earliest' | 'latest'): VerdictReason {
   const day = span === null ? null : reading === 'earliest' ? (span.earliest ?? span.latest) : span.latest;
   return {
     code,
@@ -284,15 +289,17 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
     const day = firstDayOf(i.inspectedOn);
     return day !== null && isOnOrBefore(day, today);
   });
+  const spans = new Map(input.samplingTests.map((t) => [t, samplingSpan(t, today)]));
+  const spanOf = (t: SamplingRow): SamplingSpan => spans.get(t) ?? null;
   // a record is ignored only when every day it can mean is after today
   const samplingTests = input.samplingTests.filter((t) => {
-    const span = samplingSpan(t, today);
+    const span = spanOf(t);
     return span === null || isOnOrBefore(span.earliest ?? span.latest, today);
   });
   const publicPenalties = input.penalties.filter((p) => isPenaltyPublic(p, today));
   const latestInspection = latest(inspections, (i) => firstDayOf(i.inspectedOn));
   const failedSampling = (months: number, within: typeof certainlyWithin): SamplingRow[] =>
-    samplingTests.filter((t) => t.result === 'fail' && within(samplingSpan(t, today), months, today));
+    samplingTests.filter((t) => t.result === 'fail' && within(spanOf(t), months, today));
 
   // 1. 严重失信
   const serious: VerdictReason[] = [];
@@ -316,7 +323,7 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
     ...publicPenalties.map((p) => penaltyReason('penaltyInPeriod', p)).sort(byDateDesc),
     ...failedSampling(SAMPLING_WARNING_MONTHS, certainlyWithin)
       .filter((t) => !isDisposed(t, today))
-      .map((t) => samplingReason('samplingFailedUndisposed', t, SAMPLING_WARNING_MONTHS, 'earliest', today))
+      .map((t) => samplingReason('samplingFailedUndisposed', t, spanOf(t), SAMPLING_WARNING_MONTHS, 'earliest'))
       .sort(byDateDesc),
   ];
   if (latestInspection?.result === 'nonCompliant' && !isRectified(latestInspection, today)) {
@@ -326,7 +333,7 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
 
   // 3. 关注
   const attention: VerdictReason[] = failedSampling(SAMPLING_ATTENTION_MONTHS, possiblyWithin)
-    .map((t) => samplingReason('samplingFailedRecent', t, SAMPLING_ATTENTION_MONTHS, 'latest', today))
+    .map((t) => samplingReason('samplingFailedRecent', t, spanOf(t), SAMPLING_ATTENTION_MONTHS, 'latest'))
     .sort(byDateDesc);
   if (latestInspection?.result === 'partlyCompliant') {
     attention.push(inspectionReason('inspectionPartlyCompliant', latestInspection));
@@ -389,11 +396,11 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
       good.push(inspectionReason(code, latestInspection));
     }
     // the latest by the latest day each can mean: a test that may be the newest is the one shown
-    const latestSampling = latest(samplingTests, (t) => samplingSpan(t, today)?.latest ?? null) ?? samplingTests.at(-1) ?? null;
+    const latestSampling = latest(samplingTests, (t) => spanOf(t)?.latest ?? null) ?? samplingTests.at(-1) ?? null;
     if (latestSampling !== null) {
       // a failure within the attention window was caught above
       const code = latestSampling.result === 'pass' ? 'latestSamplingPassed' : 'latestSamplingFailedBeyondWindow';
-      good.push(samplingReason(code, latestSampling, null, 'latest', today));
+      good.push(samplingReason(code, latestSampling, spanOf(latestSampling), null, 'latest'));
     }
     return { status: 'good', reasons: good };
   }
