@@ -101,6 +101,7 @@ export const pub = {
     sameAsRow: (n: number) => `与第${n}行新建的主体相同`,
     newParty: '新建主体',
     noMatch: '未匹配到已有主体',
+    samePublishedRow: '同一公告的同一条记录已导入',
     /** why a row was not matched by name (`PlannedRow.noNameMatch`) */
     noNameMatch: {
       maskedName: '名称中有隐去的部分（如“[人名]”“某”“*”），不同的主体可能显示为同一名称，因此不按名称匹配，只按信用代码或登记证编号匹配。请新建主体，或核实后选用已有主体。',

@@ -9,8 +9,8 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { parties, samplingTests } from '../../src/db/schema.ts';
-import { commitSampling, planImport } from '../../src/features/imports/import.server.ts';
-import { announcementSchema, parseSamplingTable, SAMPLING_COLUMNS, type Announcement } from '../../src/features/imports/official.ts';
+import { commitPenalties, commitSampling, planImport } from '../../src/features/imports/import.server.ts';
+import { announcementSchema, parsePenaltyTable, parseSamplingTable, PENALTY_COLUMNS, SAMPLING_COLUMNS, type Announcement } from '../../src/features/imports/official.ts';
 import { getPartyProfile } from '../../src/features/workshops/workshop.server.ts';
 import { TODAY, seededDb } from './helpers.ts';
 
@@ -37,6 +37,24 @@ describe('a masked name is matched by code only (issue 9 point 6)', () => {
     expect(masked).toHaveLength(2);
     expect(masked.map((p) => p.countyCode)).toEqual(['360121', '360121']);
     expect(partiesNamed('南昌县测试鸿福面馆')).toHaveLength(1);
+  });
+
+  it('the same file imported again is recognised row by row: no second party, no second record', () => {
+    const again = parseSamplingTable(table([{ unit: '南昌县[人名]包子店', product: '油条' }, { unit: '南昌县测试鸿福面馆', product: '碱水面' }]));
+    const before = db.select().from(samplingTests).all().length;
+    expect(commitSampling(db, again.rows, announcement('江西省市场监督管理局关于食品不合格情况的通告(测试甲)', '2026-03-25'))).toMatchObject({ parties: 0, records: 0, skipped: 2 });
+    expect(partiesNamed('南昌县[人名]包子店')).toHaveLength(2);
+    expect(db.select().from(samplingTests).all()).toHaveLength(before);
+  });
+
+  it('a masked penalty row imported twice is one penalty of one party; another decision of the same masked name is another party', () => {
+    const row = (decisionNo: string) => [...PENALTY_COLUMNS.map((c) => ({ 行政相对人名称: '余干县[人名]测试干货店', 行政相对人类别: '个体工商户', 行政处罚决定书文号: decisionNo, 处罚类别: '罚款', '罚款金额(万元)': '0.21', 处罚决定日期: '2026-08-01', 处罚机关: '余干县市场监督管理局' })[c as string] ?? '')].join(',');
+    const file = (...nos: string[]) => parsePenaltyTable([PENALTY_COLUMNS.join(','), ...nos.map(row)].join('\n'));
+    commitPenalties(db, file('余市监罚〔2026〕测1号').rows);
+    expect(commitPenalties(db, file('余市监罚〔2026〕测1号').rows)).toMatchObject({ parties: 0, records: 0, skipped: 1 });
+    expect(partiesNamed('余干县[人名]测试干货店')).toHaveLength(1);
+    commitPenalties(db, file('余市监罚〔2026〕测2号').rows);
+    expect(partiesNamed('余干县[人名]测试干货店')).toHaveLength(2);
   });
 
   it('two rows of one file with the same masked name are not joined into one new party either', () => {

@@ -13,6 +13,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.ts';
 import {
   divisions,
@@ -183,6 +184,48 @@ function hintOf(kind: ImportKind, data: SamplingRow | PenaltyRow): { name: strin
   return { name: r.partyName, partyKind: r.partyKind, uscc: r.uscc, registrationNo: r.registrationNo, address: null, texts: [r.authority, r.decisionNo] };
 }
 
+/**
+ * The party of the same published row already on file, for a row whose masked name matched nobody
+ * (./matching.ts `isMaskedName`): the same file imported again must not create the party and its
+ * record twice. A row is the same when its announcement (sampling: title, names, product, batch;
+ * penalty: decision no., or without one the dates, kinds and amounts) and its party's name are the
+ * same: one published record, not two businesses that read alike. Null when there is none.
+ */
+function samePublishedRow(db: Reader, kind: ImportKind, data: SamplingRow | PenaltyRow, name: string, announcement: Announcement | null): number | null {
+  const same = (column: SQLiteColumn, value: string | number | null) => (value === null ? isNull(column) : eq(column, value));
+  if (kind === 'sampling') {
+    const r = data as SamplingRow;
+    if (!announcement) return null;
+    const found = db
+      .select({ partyId: samplingTests.partyId })
+      .from(samplingTests)
+      .where(
+        and(
+          eq(samplingTests.announcementTitle, announcement.title),
+          eq(samplingTests.productName, r.productName),
+          same(samplingTests.batch, r.batch),
+          same(samplingTests.producerName, r.producerName),
+          same(samplingTests.sampledUnitName, r.sampledUnitName),
+        ),
+      )
+      .get();
+    return found?.partyId ?? null;
+  }
+  const p = data as PenaltyRow;
+  const rows = db
+    .select({ partyId: penalties.partyId, kinds: penalties.penaltyKinds })
+    .from(penalties)
+    .innerJoin(parties, eq(parties.id, penalties.partyId))
+    .where(
+      p.decisionNo
+        ? and(eq(parties.name, name), eq(penalties.decisionNo, p.decisionNo))
+        : and(eq(parties.name, name), isNull(penalties.decisionNo), same(penalties.decidedOn, p.decidedOn), same(penalties.announcementDate, p.announcementDate), same(penalties.fineYuan, p.fineYuan), same(penalties.confiscationYuan, p.confiscationYuan)),
+    )
+    .all();
+  const kinds = JSON.stringify([...p.penaltyKinds].sort());
+  return rows.find((r) => p.decisionNo || JSON.stringify([...r.kinds].sort()) === kinds)?.partyId ?? null;
+}
+
 /** The name of the column that names a row's party, for errors about the party. */
 function partyColumn(kind: ImportKind): string {
   return kind === 'sampling' ? '标称生产企业名称' : '行政相对人名称';
@@ -239,6 +282,8 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
       creating.push({ id: -row, name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode });
       return { kind: 'new', sameAsRow: null, countyCode, cityCode };
     };
+    const sameRow = noNameMatch && decision.action === 'auto' ? samePublishedRow(db, kind, data, hint.name, options.announcement ?? null) : null;
+    const sameParty = sameRow === null ? undefined : nameOf(sameRow);
     let target: RowTarget | null = null;
     if (decision.action === 'pick') {
       const p = nameOf(decision.partyId);
@@ -250,6 +295,9 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
       target = { kind: 'existing', partyId: matched.id, name: matched.name, countyCode: matched.countyCode, cityCode: matched.cityCode };
     } else if (match && match.partyId < 0) {
       target = newParty(creating.find((c) => c.id === match.partyId)?.countyCode ?? place.countyCode);
+    } else if (sameParty) {
+      // found again below as a record on file: a duplicate, not a second party
+      target = { kind: 'existing', partyId: sameParty.id, name: sameParty.name, countyCode: sameParty.countyCode, cityCode: sameParty.cityCode };
     } else if (options.createUnmatched) {
       target = newParty(place.countyCode);
     }
