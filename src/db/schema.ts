@@ -3,7 +3,8 @@
  *
  * Conventions:
  * - dates are ISO strings: `YYYY-MM-DD` for calendar days (Asia/Shanghai), full ISO-8601 for instants;
- *   a published date known only to the month is stored as `YYYY-MM` (see `announcementDate`);
+ *   a date published with less than a day keeps what was published, in its ISO 8601 form: `YYYY-MM`,
+ *   `YYYY`, or `--MM-DD` without a year (`announcementDate`; src/lib/dates.ts `DatePrecision`);
  * - money is in yuan (元) as REAL; the official tables publish 万元, converted on import;
  * - codes (registration no., credit code, division code, decision no.) are TEXT, kept exactly as
  *   issued, leading zeros included;
@@ -106,7 +107,7 @@ export const samplingTests = sqliteTable(
     testingAgency: text('testing_agency'),
     announcementTitle: text('announcement_title'),
     announcementNo: text('announcement_no'),
-    /** YYYY-MM-DD, or YYYY-MM when only the month is known. */
+    /** as published: YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when no year was published. */
     announcementDate: text('announcement_date'),
     authority: text('authority'),
     /** 后处理 */
@@ -171,6 +172,7 @@ export const penalties = sqliteTable(
     /** 信用修复 completed on this day: publicity ends early. */
     repairedOn: text('repaired_on'),
     announcementTitle: text('announcement_title'),
+    /** as published, like `samplingTests.announcementDate`. */
     announcementDate: text('announcement_date'),
     sourceUrl: text('source_url'),
     sourceNote: text('source_note'),

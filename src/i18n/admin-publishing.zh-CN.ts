@@ -49,7 +49,7 @@ export const pub = {
     aTitle: '通告标题',
     aNo: '通告期号',
     aDate: '通告日期',
-    aDateHint: '如 2025-11-01；只知道月份可填 2025-11',
+    aDateHint: '如 2025-11-01；照通告原文填写：只公布到月可填 2025-11，只有年份可填 2025，转载页未显示年份可填“2月4日”（不要自行补写年份）',
     aAuthority: '发布机关',
     aCategory: '食品类别',
     aSourceUrl: '来源网址',
@@ -101,6 +101,11 @@ export const pub = {
     sameAsRow: (n: number) => `与第${n}行新建的主体相同`,
     newParty: '新建主体',
     noMatch: '未匹配到已有主体',
+    samePublishedRow: '同一公告的同一条记录已导入',
+    /** why a row was not matched by name (`PlannedRow.noNameMatch`) */
+    noNameMatch: {
+      maskedName: '名称中有隐去的部分（如“[人名]”“某”“*”），不同的主体可能显示为同一名称，因此不按名称匹配，只按信用代码或登记证编号匹配。请新建主体，或核实后选用已有主体。',
+    } as Record<string, string>,
     existing: (name: string, id: number) => `${name}（编号${id}）`,
     outcomes: { write: '写入', duplicate: '重复（库中或本文件前面已有），跳过', skipped: '不导入', undecided: '待决定', error: '有错误' } as Record<string, string>,
     errorAt: (row: number, column: string | null) => (column ? `第${row}行 · ${column}` : `第${row}行`),

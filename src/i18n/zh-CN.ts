@@ -1,9 +1,41 @@
 import type { VerdictReasonCode, VerdictStatus } from '../features/workshops/verdict.ts';
+import type { PlaceChoice, PlaceProblem } from '../features/search/place-param.ts';
+import { precisionOf } from '../lib/dates.ts';
 
 /**
- * All UI text (zh-CN). Pages and components read strings from here; none are scattered in markup.
+ * A stored date shown as it was published (src/lib/dates.ts `DatePrecision`): a day as
+ * `2026-02-04`, `2019-03` as 2019年3月（具体日期未公布）, `2022` as 2022年（具体日期未公布）,
+ * `--02-04` as 2月4日（年份未公布）; '' for null.
  */
+const PLACE_LEVEL = { city: '设区市', county: '县（市、区）' } as const;
+
+/** A division offered instead of a place name that was not taken: 南昌市西湖区, 吉安市. */
+function placeChoice(c: PlaceChoice): string {
+  return `${c.cityName ?? ''}${c.name}`;
+}
+
+/** Why a `city` / `county` given by name was not taken (src/features/search/place-param.ts). */
+function placeProblem(p: PlaceProblem): string {
+  const level = PLACE_LEVEL[p.field];
+  const choices = p.choices.map(placeChoice).join('、');
+  if (p.reason === 'ambiguous') return `“${p.value}”可以指${choices}，请选择其中一个`;
+  if (p.reason === 'wrongLevel') return `“${p.value}”是${PLACE_LEVEL[p.choices[0]?.field ?? p.field]}（${choices}），不是${level}`;
+  if (p.reason === 'notInCity') return `“${p.value}”（${choices}）不在所选的设区市内`;
+  return `没有找到名为“${p.value}”的${level}，请检查名称，或从筛选列表中选择`;
+}
+
+function publishedDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const [first = '', second = ''] = value.replace(/^--/u, '').split('-');
+  const precision = precisionOf(value);
+  if (precision === 'month') return `${first}年${Number(second)}月（具体日期未公布）`;
+  if (precision === 'year') return `${first}年（具体日期未公布）`;
+  if (precision === 'monthDay') return `${Number(first)}月${Number(second)}日（年份未公布）`;
+  return value;
+}
+
 export const zh = {
+  publishedDate,
   site: {
     name: '坊信',
     tagline: '江西省食品小作坊信用公示与有奖举报',
@@ -42,6 +74,10 @@ export const zh = {
     clear: '清除筛选',
     degraded: '搜索服务暂时不可用，以下为按名称的简易查询结果：只能按地区筛选，不显示信用提示，也不能按类别、信用提示筛选或排序。',
     invalid: '查询参数有误：',
+    placeProblem,
+    placeChoice,
+    placeIgnored: '已忽略这一筛选条件。',
+    placeChoose: '按以下地区筛选：',
     suggestions: '搜索建议',
     sort: '排序',
     sortOrder: { relevance: '相关度', name: '名称（拼音）', updated: '最近更新', distance: '距离' } as Record<string, string>,
@@ -101,6 +137,11 @@ export const zh = {
     notAWorkshop: '该主体不是登记的食品小作坊',
     noAdverseRecord: '近期无公示中的不良记录',
   } satisfies Record<VerdictReasonCode, string> as Record<string, string>,
+  method: {
+    partialDatesTitle: '日期只公布到月、年，或未公布年份',
+    partialDates:
+      '通告日期按原文保存和显示，如“2019年3月（具体日期未公布）”“2月4日（年份未公布）”。抽检不合格：只有这个日期可能指的每一天都在近12个月内，才提示“警示”；只要可能在近24个月内，就提示“关注”。未公布年份的日期，以批次的生产日期为下限、以录入本站的日期为上限推算；没有下限时不提示“警示”，按录入前最近的那一天起算24个月内提示“关注”。行政处罚的日期只到月时按当月第一天起算，公示期满前就可能撤下，但不会在公示期满后仍然显示。',
+  },
   profile: {
     verdict: '信用提示',
     asOf: (d: string) => `截至 ${d}`,

@@ -34,6 +34,38 @@ test('GET /api/v1/search with bad parameters: 400 naming each field in Chinese',
   for (const f of body.fields) expect(f.message).toMatch(/\p{Script=Han}/u);
 });
 
+test('GET /api/v1/search takes a county or city by name; an ambiguous or unknown one is a 400 field error with the choices', async ({ request }) => {
+  const answer = async (qs: string) => {
+    const res = await request.get(`/api/v1/search?${qs}`);
+    expect(res.status()).toBe(200);
+    return (await res.json()) as { total: number; query: { county?: string; city?: string } };
+  };
+  const byCode = await answer('county=360102');
+  const byName = await answer(`county=${encodeURIComponent('东湖区')}`);
+  expect(byName.total).toBe(byCode.total);
+  expect(byName.query.county).toBe('360102');
+  expect((await answer(`city=${encodeURIComponent('南昌')}`)).total).toBe((await answer('city=360100')).total);
+
+  const ambiguous = await request.get(`/api/v1/search?county=${encodeURIComponent('南昌')}`);
+  expect(ambiguous.status()).toBe(400);
+  expect(await ambiguous.json()).toEqual({
+    error: '查询参数有误',
+    fields: [
+      {
+        field: 'county',
+        message: '“南昌”可以指南昌市南昌县、南昌市，请选择其中一个',
+        choices: [
+          { field: 'county', code: '360121', name: '南昌县', cityName: '南昌市' },
+          { field: 'city', code: '360100', name: '南昌市', cityName: null },
+        ],
+      },
+    ],
+  });
+  const wrongLevel = await request.get(`/api/v1/search?city=${encodeURIComponent('南昌县')}`);
+  expect(wrongLevel.status()).toBe(400);
+  expect(((await wrongLevel.json()) as { fields: { message: string }[] }).fields[0]?.message).toBe('“南昌县”是县（市、区）（南昌市南昌县），不是设区市');
+});
+
 test('the Astro route of the API gives the same answer (trailing slash goes to Astro)', async ({ request }) => {
   const fast = await (await request.get('/api/v1/search?q=腊肉')).json();
   const viaAstro = await request.get('/api/v1/search/?q=腊肉');

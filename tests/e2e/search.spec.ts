@@ -159,3 +159,39 @@ test('an unknown workshop is a 404 page', async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('没有找到这个主体。');
 });
+
+test.describe('a 设区市 or 县（市、区） given by name (issue 9 point 8)', () => {
+  /** The total in the results heading of /search at `url`. */
+  async function totalAt(page: Page, url: string): Promise<string> {
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    return (await results(page).getByRole('heading', { level: 2 }).textContent()) ?? '';
+  }
+
+  test('county=东湖区 and city=南昌 filter like their codes', async ({ page }) => {
+    const byCode = await totalAt(page, '/search?county=360102');
+    expect(await totalAt(page, `/search?county=${encodeURIComponent('东湖区')}`)).toBe(byCode);
+    await expect(page.getByLabel('县（市、区）')).toHaveValue('360102');
+    await expect(page.getByTestId('place-problem-county')).toHaveCount(0);
+    const city = await totalAt(page, '/search?city=360100');
+    expect(await totalAt(page, `/search?city=${encodeURIComponent('南昌')}`)).toBe(city);
+    await expect(page.getByLabel('设区市')).toHaveValue('360100');
+  });
+
+  test('an unknown name: the page answers with a message and without that filter', async ({ page }) => {
+    const all = await totalAt(page, '/search?q=米粉');
+    expect(await totalAt(page, `/search?q=米粉&county=${encodeURIComponent('东胡区')}`)).toBe(all);
+    await expect(page.getByTestId('place-problem-county')).toContainText('没有找到名为“东胡区”的县（市、区）');
+    await expect(page.getByTestId('place-problem-county')).toContainText('已忽略这一筛选条件');
+    await expect(resultItems(page).first()).toBeVisible();
+  });
+
+  test('an ambiguous name is answered with the choices, each a working link', async ({ page }) => {
+    await totalAt(page, `/search?q=米粉&county=${encodeURIComponent('南昌')}`);
+    const problem = page.getByTestId('place-problem-county');
+    await expect(problem).toContainText('“南昌”可以指南昌市南昌县、南昌市');
+    await problem.getByRole('link', { name: '南昌市南昌县' }).click();
+    await page.waitForURL((url) => url.searchParams.get('county') === '360121' && url.searchParams.get('q') === '米粉');
+    await expect(page.getByLabel('县（市、区）')).toHaveValue('360121');
+  });
+});

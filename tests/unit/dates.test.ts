@@ -12,8 +12,12 @@ import {
   minDay,
   monthsBetween,
   normalizePartialDate,
+  normalizePublishedDate,
+  possibleDays,
+  precisionOf,
   todayInShanghai,
 } from '../../src/lib/dates.ts';
+import { zh } from '../../src/i18n/zh-CN.ts';
 
 describe('todayInShanghai', () => {
   it.each([
@@ -146,8 +150,70 @@ describe('normalizePartialDate', () => {
     ['text is rejected', '未公开', null],
     ['empty is rejected', '', null],
     ['null is null', null, null],
+    ['a year alone is not a day or month', '2022', null],
+    ['a day without a year is not a day or month', '2月4日', null],
   ])('%s: %s', (_rule, text, expected) => {
     expect(normalizePartialDate(text)).toBe(expected);
+  });
+});
+
+describe('normalizePublishedDate: a date stored as published (issue 9 point 7)', () => {
+  it.each([
+    ['a day', '2017年7月1日', '2017-07-01', 'day'],
+    ['a month', '2019年3月', '2019-03', 'month'],
+    ['a year alone', '2022', '2022', 'year'],
+    ['a year with 年', '2022年', '2022', 'year'],
+    ['a year with a note, as on reposts', '2022(转载页未显示具体日期)', '2022', 'year'],
+    ['a day without a year', '2月4日', '--02-04', 'monthDay'],
+    ['a day without a year, full-width digits', '１２月２１日', '--12-21', 'monthDay'],
+    ['a day without a year with the note of the real row', '9月6日(年份页面未显示)', '--09-06', 'monthDay'],
+    ['the stored form reads back unchanged', '--03-10', '--03-10', 'monthDay'],
+    ['29 February without a year exists (leap years)', '2月29日', '--02-29', 'monthDay'],
+  ])('%s: %s', (_rule, text, expected, precision) => {
+    expect(normalizePublishedDate(text)).toBe(expected);
+    expect(precisionOf(expected)).toBe(precision);
+  });
+
+  it.each([
+    ['30 February without a year', '2月30日'],
+    ['month 13 without a year', '13月1日'],
+    ['a dashed day without a year is too easily a piece of a list', '7-8'],
+    ['a year before 1900 is not read as one', '0001'],
+    ['a five-digit number (an Excel serial) is not a date', '44293'],
+    ['text', '年份未公布'],
+  ])('rejects %s: %s', (_rule, text) => {
+    expect(normalizePublishedDate(text)).toBeNull();
+  });
+
+  it('precisionOf rejects what is not a stored form', () => {
+    expect(precisionOf('2月4日')).toBeNull();
+    expect(precisionOf('--02-30')).toBeNull();
+    expect(precisionOf(null)).toBeNull();
+  });
+});
+
+describe('possibleDays: what a partial date can mean, with bounds from the record', () => {
+  const ENTERED = '2026-12-04';
+  it.each([
+    ['a day is itself, whatever the bounds', '2026-02-04', null, ENTERED, '2026-02-04', '2026-02-04'],
+    ['a month spans its days', '2019-03', null, ENTERED, '2019-03-01', '2019-03-31'],
+    ['a month is cut at the day it was entered', '2026-12', null, ENTERED, '2026-12-01', '2026-12-04'],
+    ['a month is cut at a production date inside it', '2019-03', '2019-03-10', ENTERED, '2019-03-10', '2019-03-31'],
+    ['a production date after the month contradicts it: ignored', '2019-03', '2019-05-01', ENTERED, '2019-03-01', '2019-03-31'],
+    ['a year spans 1 January to 31 December', '2022', null, ENTERED, '2022-01-01', '2022-12-31'],
+    ['without a year and nothing before: only the latest day is known', '--02-04', null, ENTERED, null, '2026-02-04'],
+    ['without a year, after the entry day this year: last year', '--12-21', null, ENTERED, null, '2025-12-21'],
+    ['without a year, a production date bounds it: one year left', '--02-04', '2025-12-01', ENTERED, '2026-02-04', '2026-02-04'],
+    ['without a year, a production date two years back: two possible years', '--02-04', '2024-06-30', ENTERED, '2025-02-04', '2026-02-04'],
+    ['29 February without a year: the last leap year', '--02-29', null, ENTERED, null, '2024-02-29'],
+    ['a production date after every possible day contradicts it: ignored', '--02-04', '2026-03-01', ENTERED, null, '2026-02-04'],
+  ])('%s', (_rule, published, notBefore, notAfter, earliest, latest) => {
+    expect(possibleDays(published, { notBefore, notAfter })).toEqual({ earliest, latest });
+  });
+
+  it('is null for what is not a date', () => {
+    expect(possibleDays('年份未公布', { notAfter: ENTERED })).toBeNull();
+    expect(possibleDays(null, { notAfter: ENTERED })).toBeNull();
   });
 });
 
@@ -160,8 +226,22 @@ describe('firstDayOf / lastDayOf', () => {
     ['an unnormalized day is normalized', '2017-4-12', '2017-04-12', '2017-04-12'],
     ['a non-date is null', '2023-02-30', null, null],
     ['null is null', null, null, null],
+    ['a year spans the whole year', '2022', '2022-01-01', '2022-12-31'],
+    ['a day without a year cannot be placed alone', '--02-04', null, null],
   ])('%s', (_rule, text, first, last) => {
     expect(firstDayOf(text)).toBe(first);
     expect(lastDayOf(text)).toBe(last);
+  });
+});
+
+describe('a stored date is shown as it was published (src/i18n/zh-CN.ts)', () => {
+  it.each([
+    ['a day as it is', '2026-02-04', '2026-02-04'],
+    ['a month says the day was not published', '2019-03', '2019年3月（具体日期未公布）'],
+    ['a year alone says the date was not published', '2022', '2022年（具体日期未公布）'],
+    ['a day without a year says the year was not published', '--02-04', '2月4日（年份未公布）'],
+    ['nothing is empty', null, ''],
+  ])('%s', (_rule, stored, shown) => {
+    expect(zh.publishedDate(stored)).toBe(shown);
   });
 });

@@ -180,11 +180,18 @@ describe('disclosure period boundaries: public from the first day to the last da
       '2024-03-09',
     ],
     [
-      'a published end given as a month runs to that month end',
+      'a published end given as a month is read as its first day: never shown after the earliest day it can end (issue 9 point 7)',
       { publishedDisclosureEnd: '2024-02' },
       'samr2021General',
       '2023-03-10',
-      '2024-02-29',
+      '2024-02-01',
+    ],
+    [
+      'a decision known only to the month (2023-05, 原文仅到月) starts on its first day: the period ends as early as it can',
+      { penaltyKinds: ['通报批评'], fineYuan: null, decidedOn: '2023-05' },
+      'samr2021Minor',
+      '2023-05-01',
+      '2023-07-31',
     ],
     [
       'a published end later than the rule does not extend it',

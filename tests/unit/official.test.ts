@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LayoutError, parsePenaltyTable, parseSamplingTable, partyKindFromName, SAMPLING_COLUMNS, PENALTY_COLUMNS, wanYuanToYuan } from '../../src/features/imports/official.ts';
+import { announcementSchema, LayoutError, parsePenaltyTable, parseSamplingTable, partyKindFromName, SAMPLING_COLUMNS, PENALTY_COLUMNS, wanYuanToYuan } from '../../src/features/imports/official.ts';
 
 const samplingHeader = SAMPLING_COLUMNS.join(',');
 const penaltyHeader = PENALTY_COLUMNS.join(',');
@@ -83,6 +83,49 @@ describe('the 双公示 penalty table', () => {
   it('a decision without any date is refused', () => {
     const { errors } = parsePenaltyTable(`${penaltyHeader}\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款' })}`);
     expect(errors[0]?.column).toBe('处罚决定日期');
+  });
+
+  describe('partial dates (issue 9 point 7)', () => {
+    const withSource = (decidedOn: string, announced: string) =>
+      parsePenaltyTable(`${penaltyHeader},来源公告日期\n${row({ 行政相对人名称: '某店', 处罚类别: '罚款', '罚款金额(万元)': '0.5', 处罚决定日期: decidedOn })},${announced}`);
+    it('an announcement date with only the year is kept as published when the decision date is known', () => {
+      const { rows, errors } = withSource('2022-04-15', '2022(转载页未显示具体日期)');
+      expect(errors).toEqual([]);
+      expect(rows[0]).toMatchObject({ decidedOn: '2022-04-15', announcementDate: '2022' });
+    });
+    it('an announcement date without a year is kept as published when the decision date is known', () => {
+      expect(withSource('2024-09-10', '3月10日').rows[0]?.announcementDate).toBe('--03-10');
+    });
+    it('without a decision date, an announcement date without year or month cannot start publicity: refused', () => {
+      for (const announced of ['3月10日(年份页面未显示)', '2024']) {
+        const { rows, errors } = withSource('', announced);
+        expect(rows).toEqual([]);
+        expect(errors).toEqual([{ row: 1, column: '处罚决定日期', message: '处罚决定日期不能为空：来源公告日期未公布年份或月份，公示期无法起算' }]);
+      }
+    });
+    it('without a decision date, an announcement month starts publicity', () => {
+      expect(withSource('', '2025-06(转载页路径日期)').rows[0]?.announcementDate).toBe('2025-06');
+    });
+    it('a decision date needs the month at least (the disclosure regimes change on a day)', () => {
+      expect(withSource('2024', '2024-11-01').errors.map((e) => e.column)).toEqual(['处罚决定日期']);
+    });
+  });
+});
+
+describe('the announcement of a sampling table keeps its date as published', () => {
+  const announcement = (announcementDate: string) => announcementSchema.safeParse({ title: '江西省市场监督管理局食品安全监督抽检信息通告', announcementDate, authority: '江西省市场监督管理局' });
+  it.each([
+    ['a day', '2021-08-13(报道日期)', '2021-08-13'],
+    ['a month', '2019年3月', '2019-03'],
+    ['a year alone', '2022年', '2022'],
+    ['a repost that gives no year', '9月6日(年份页面未显示)', '--09-06'],
+  ])('%s', (_rule, text, stored) => {
+    expect(announcement(text)).toMatchObject({ success: true, data: { announcementDate: stored } });
+  });
+  it('what is not a date is a field error in Chinese', () => {
+    const parsed = announcement('年份未公布');
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('日期“年份未公布”无法识别');
   });
 });
 

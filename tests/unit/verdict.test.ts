@@ -501,3 +501,67 @@ describe('computeVerdict: reasons point at dated records', () => {
     expect(() => computeVerdict(input(), '2026-02-30')).toThrow(RangeError);
   });
 });
+
+describe('computeVerdict: sampling dates published without day, month or year (issue 9 point 7)', () => {
+  // today 2026-05-15: the 12-month window starts after 2025-05-15, the 24-month one after 2024-05-15
+  const announced = (announcementDate: string, extra: Partial<SamplingRow> = {}) => sampling(null, 'fail', { announcementDate, ...extra });
+  const ENTERED = { createdAt: '2026-03-01T02:00:00.000Z' };
+
+  it.each<[string, SamplingRow, VerdictStatus, Partial<VerdictReason>]>([
+    ['警示: a month whose every day is within 12 months (read as its first day)', announced('2025-06'), 'warning', { code: 'samplingFailedUndisposed', date: '2025-06-01', until: '2026-05-31', published: '2025-06' }],
+    ['警示: the month of today counts from its first day, up to today', announced('2026-05'), 'warning', { code: 'samplingFailedUndisposed', date: '2026-05-01', published: '2026-05' }],
+    [
+      '关注 not 警示: a month straddling the 12-month boundary may be older than 12 months',
+      announced('2025-05'),
+      'attention',
+      { code: 'samplingFailedRecent', date: '2025-05-31', until: '2027-05-30', published: '2025-05' },
+    ],
+    ['关注: a month straddling the 24-month boundary may still be within it (read as its last day)', announced('2024-05'), 'attention', { code: 'samplingFailedRecent', date: '2024-05-31', until: '2026-05-30' }],
+    ['beyond the window: a month wholly more than 24 months back', announced('2024-04'), 'good', { code: 'latestSamplingFailedBeyondWindow', date: '2024-04-30', published: '2024-04' }],
+    ['关注 not 警示: a year alone may be older than 12 months', announced('2025'), 'attention', { code: 'samplingFailedRecent', date: '2025-12-31', published: '2025' }],
+    [
+      '关注 not 警示: no year and nothing before it: never a warning, counted from the last such day before it was entered',
+      announced('--02-04', ENTERED),
+      'attention',
+      { code: 'samplingFailedRecent', date: '2026-02-04', until: '2028-02-03', published: '--02-04' },
+    ],
+    [
+      '警示: no year, but the production date leaves one year: the date is known',
+      announced('--02-04', { ...ENTERED, batch: '2025-12-01' }),
+      'warning',
+      { code: 'samplingFailedUndisposed', date: '2026-02-04', published: '--02-04' },
+    ],
+    [
+      '警示: no year, a purchase date written in the batch cell bounds it too',
+      announced('--02-04', { ...ENTERED, batch: '购进日期:2025-12-01' }),
+      'warning',
+      { code: 'samplingFailedUndisposed', date: '2026-02-04' },
+    ],
+    ['关注: no year, a batch code is no production date', announced('--02-04', { ...ENTERED, batch: 'A2301' }), 'attention', { code: 'samplingFailedRecent', date: '2026-02-04' }],
+    [
+      'beyond the window: no year, entered more than 24 months ago, does not come back every year',
+      announced('--02-04', { createdAt: '2023-03-01T02:00:00.000Z' }),
+      'good',
+      { code: 'latestSamplingFailedBeyondWindow', date: '2023-02-04', published: '--02-04' },
+    ],
+    ['关注: no year and no entry day (a pure caller): today bounds it', announced('--06-01'), 'attention', { code: 'samplingFailedRecent', date: '2025-06-01' }],
+    ['an announcement month wholly after today is ignored', announced('2026-06'), 'pendingInspection', { code: 'registeredValid' }],
+  ])('%s', (_rule, test, status, reason) => {
+    const verdict = computeVerdict(input({ samplingTests: [test] }), TODAY);
+    expect(verdict.status).toBe(status);
+    expect(verdict.reasons.find((r) => r.code === reason.code)).toMatchObject(reason);
+  });
+
+  it('a whole day carries no published form (pages show the day itself)', () => {
+    const { reasons } = computeVerdict(input({ samplingTests: [announced('2026-01-10')] }), TODAY);
+    expect(reasons[0]).toEqual({ code: 'samplingFailedUndisposed', recordKind: 'samplingTest', recordId: expect.any(Number), date: '2026-01-10', until: '2027-01-09' });
+  });
+
+  it('the latest sampling test is the one that may be the newest: a failure without a year over an older pass', () => {
+    const pass = sampling('2023-01-10', 'pass');
+    const failed = announced('--02-04', { createdAt: '2024-03-01T02:00:00.000Z' });
+    const { status, reasons } = computeVerdict(input({ samplingTests: [pass, failed] }), TODAY);
+    expect(status).toBe('good');
+    expect(reasons[1]).toMatchObject({ code: 'latestSamplingFailedBeyondWindow', recordId: failed.id, date: '2024-02-04' });
+  });
+});

@@ -3,8 +3,9 @@
  * seed, `npm run import` and the staff upload at /admin/import: `planImport` then `commitImport`)
  * and the demo dataset. Each import runs in one transaction: it is stored whole or not at all.
  * Parties are matched by credit code, then registration no., then exact name and county
- * (./matching.ts); an unmatched party is created as what it is (企业 / 经营户) when the caller says
- * so (seed, command line) or staff decide so (upload).
+ * (./matching.ts; a masked name such as 广昌县[人名]早点店 by code only); an unmatched party is
+ * created as what it is (企业 / 经营户) when the caller says so (seed, command line) or staff
+ * decide so (upload).
  *
  * better-sqlite3 transactions are synchronous: nothing here awaits inside one.
  */
@@ -12,6 +13,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.ts';
 import {
   divisions,
@@ -40,7 +42,7 @@ import {
   type RowError,
   type SamplingRow,
 } from './official.ts';
-import { combinedLookup, listLookup, matchParty, type CandidateLookup, type MatchMethod, type PartyCandidate, type PartyMatch } from './matching.ts';
+import { combinedLookup, isMaskedName, listLookup, matchParty, type CandidateLookup, type MatchMethod, type PartyCandidate, type PartyMatch } from './matching.ts';
 import { placeResolver, type Place } from './places.ts';
 import { can, type Actor } from '../staff/authz.ts';
 import { appendAudit } from '../staff/audit.server.ts';
@@ -117,6 +119,11 @@ export interface PlannedRow {
   match: PartyMatch;
   /** the name of the matched party (for the preview) */
   matchName: string | null;
+  /**
+   * why the row was not matched by name when nothing matched it: `maskedName` = its party's name
+   * hides part of itself (./matching.ts `isMaskedName`), so only a code may match it; null otherwise
+   */
+  noNameMatch: 'maskedName' | null;
   decision: RowDecision;
   target: RowTarget | null;
   /** the division the row belongs to (its party's county, else city, else the province) */
@@ -177,6 +184,48 @@ function hintOf(kind: ImportKind, data: SamplingRow | PenaltyRow): { name: strin
   return { name: r.partyName, partyKind: r.partyKind, uscc: r.uscc, registrationNo: r.registrationNo, address: null, texts: [r.authority, r.decisionNo] };
 }
 
+/**
+ * The party of the same published row already on file, for a row whose masked name matched nobody
+ * (./matching.ts `isMaskedName`): the same file imported again must not create the party and its
+ * record twice. A row is the same when its announcement (sampling: title, names, product, batch;
+ * penalty: decision no., or without one the dates, kinds and amounts) and its party's name are the
+ * same: one published record, not two businesses that read alike. Null when there is none.
+ */
+function samePublishedRow(db: Reader, kind: ImportKind, data: SamplingRow | PenaltyRow, name: string, announcement: Announcement | null): number | null {
+  const same = (column: SQLiteColumn, value: string | number | null) => (value === null ? isNull(column) : eq(column, value));
+  if (kind === 'sampling') {
+    const r = data as SamplingRow;
+    if (!announcement) return null;
+    const found = db
+      .select({ partyId: samplingTests.partyId })
+      .from(samplingTests)
+      .where(
+        and(
+          eq(samplingTests.announcementTitle, announcement.title),
+          eq(samplingTests.productName, r.productName),
+          same(samplingTests.batch, r.batch),
+          same(samplingTests.producerName, r.producerName),
+          same(samplingTests.sampledUnitName, r.sampledUnitName),
+        ),
+      )
+      .get();
+    return found?.partyId ?? null;
+  }
+  const p = data as PenaltyRow;
+  const rows = db
+    .select({ partyId: penalties.partyId, kinds: penalties.penaltyKinds })
+    .from(penalties)
+    .innerJoin(parties, eq(parties.id, penalties.partyId))
+    .where(
+      p.decisionNo
+        ? and(eq(parties.name, name), eq(penalties.decisionNo, p.decisionNo))
+        : and(eq(parties.name, name), isNull(penalties.decisionNo), same(penalties.decidedOn, p.decidedOn), same(penalties.announcementDate, p.announcementDate), same(penalties.fineYuan, p.fineYuan), same(penalties.confiscationYuan, p.confiscationYuan)),
+    )
+    .all();
+  const kinds = JSON.stringify([...p.penaltyKinds].sort());
+  return rows.find((r) => p.decisionNo || JSON.stringify([...r.kinds].sort()) === kinds)?.partyId ?? null;
+}
+
 /** The name of the column that names a row's party, for errors about the party. */
 function partyColumn(kind: ImportKind): string {
   return kind === 'sampling' ? '标称生产企业名称' : '行政相对人名称';
@@ -211,13 +260,14 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
   const rows: PlannedRow[] = numbers.map((row) => {
     const decision = options.decisions?.[row] ?? { action: 'auto' };
     const data = dataByRow.get(row) ?? null;
-    const base = { row, data, decision, errors: errorsByRow.get(row) ?? [], partyName: null, place: { countyCode: null, cityCode: null }, match: null, matchName: null, target: null, divisionCode: null };
+    const base = { row, data, decision, errors: errorsByRow.get(row) ?? [], partyName: null, place: { countyCode: null, cityCode: null }, match: null, matchName: null, noNameMatch: null, target: null, divisionCode: null };
     if (!data) return { ...base, outcome: decision.action === 'skip' ? 'skipped' : 'error' };
     const hint = hintOf(kind, data);
     const place = resolve(hint.address, hint.name, ...hint.texts);
     const match = matchParty({ name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode: place.countyCode }, lookup);
     const matched = match && match.partyId > 0 ? nameOf(match.partyId) : undefined;
-    const planned: PlannedRow = { ...base, partyName: hint.name, place, match, matchName: matched?.name ?? (match ? hint.name : null), outcome: 'write' };
+    const noNameMatch = match === null && isMaskedName(hint.name) ? 'maskedName' : null;
+    const planned: PlannedRow = { ...base, partyName: hint.name, place, match, matchName: matched?.name ?? (match ? hint.name : null), noNameMatch, outcome: 'write' };
     if (decision.action === 'skip') return { ...planned, outcome: 'skipped' };
 
     // the target party
@@ -232,6 +282,8 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
       creating.push({ id: -row, name: hint.name, uscc: hint.uscc, registrationNo: hint.registrationNo, countyCode });
       return { kind: 'new', sameAsRow: null, countyCode, cityCode };
     };
+    const sameRow = noNameMatch && decision.action === 'auto' ? samePublishedRow(db, kind, data, hint.name, options.announcement ?? null) : null;
+    const sameParty = sameRow === null ? undefined : nameOf(sameRow);
     let target: RowTarget | null = null;
     if (decision.action === 'pick') {
       const p = nameOf(decision.partyId);
@@ -243,6 +295,9 @@ export function planImport(db: Reader, kind: ImportKind, parsed: ParseResult<Sam
       target = { kind: 'existing', partyId: matched.id, name: matched.name, countyCode: matched.countyCode, cityCode: matched.cityCode };
     } else if (match && match.partyId < 0) {
       target = newParty(creating.find((c) => c.id === match.partyId)?.countyCode ?? place.countyCode);
+    } else if (sameParty) {
+      // found again below as a record on file: a duplicate, not a second party
+      target = { kind: 'existing', partyId: sameParty.id, name: sameParty.name, countyCode: sameParty.countyCode, cityCode: sameParty.cityCode };
     } else if (options.createUnmatched) {
       target = newParty(place.countyCode);
     }
@@ -405,6 +460,8 @@ function writeSampling(tx: Tx, partyId: number, r: SamplingRow, announcement: An
 }
 
 function writePenalty(tx: Tx, partyId: number, r: PenaltyRow): void {
+  // publicity starts on the decision day, else the announcement day; a month is read as its first
+  // day (disclosure.ts `startOf` explains why); the parser refuses a start without year and month
   const start = r.decidedOn ?? r.announcementDate;
   tx.insert(penalties)
     .values({
@@ -420,7 +477,7 @@ function writePenalty(tx: Tx, partyId: number, r: PenaltyRow): void {
       confiscationYuan: r.confiscationYuan,
       decidedOn: r.decidedOn,
       authority: r.authority,
-      disclosureStart: start && start.length === 7 ? firstDayOf(start) : start,
+      disclosureStart: firstDayOf(start),
       publishedDisclosureEnd: r.publishedDisclosureEnd,
       transferredToPolice: r.transferredToPolice,
       announcementTitle: r.announcementTitle,

@@ -9,6 +9,10 @@
  * (a notice often names a company without its county; a party on file may lack one too). Among
  * several such parties, one in the row's county wins, else the oldest (lowest id); the match is
  * then marked `ambiguous` so that staff can pick another.
+ *
+ * A masked name (`isMaskedName`: 广昌县[人名]早点店, 李某某) is never matched by name (issue 9
+ * point 6): the mask hides exactly what tells two businesses apart, so two different shops read the
+ * same. Such a row is matched by code only; otherwise it becomes a new party, or what staff choose.
  */
 
 /** How a row was matched: 信用代码 / 登记证编号 / 名称+县. */
@@ -56,7 +60,51 @@ function pick(candidates: PartyCandidate[], method: MatchMethod, countyCode: str
   return { partyId: first.id, method, ambiguous: candidates.length > 1 };
 }
 
-/** Matches `hint` by credit code, then registration no., then name + county (see the module comment). */
+/**
+ * The marks by which published announcements hide part of a name (`maskMarksOf`):
+ * - `placeholder`: a bracketed note standing for what was removed, `[人名]`, `［姓名］`,
+ *   `【个人姓名已省略】`, `[未公开]` (the seeds replace personal names in shop names with `[人名]`,
+ *   seeds/README.md). Registered names use round brackets at most (鸿运（东湖）食品加工坊), so a
+ *   square or lenticular bracket is an editor's insertion;
+ * - `asterisk`: `*` or `＊` (张*明): unambiguous, no name is written with one;
+ * - `mou`: 某 (李某某, 某某食品有限公司, 安福县某蛋糕店), the anonymisation of 《行政处罚决定书》 and
+ *   court texts. A real name may contain 某 (a shop called 某某小吃 as a joke), but rarely; such a name
+ *   then loses only its automatic match by name, which staff can restore by picking the party;
+ * - `cross`: × anywhere (张×明, ××超市; no name uses the multiplication sign), and Latin X used as a
+ *   letter mask: a run of two or more (XX食品店, 原文以XXXX隐去) or a single X between two Chinese
+ *   characters (张X明). A Latin word with an X in it (XO酱坊, MAX烘焙) is not a mask;
+ * - `circle`: ○ or ◯ (张○明), and 〇 when it is not part of a Chinese numeral (王〇〇 is masked,
+ *   二〇〇八 is a year);
+ * - `box`: □ or ■ (张□□), the box of masked characters in published legal documents.
+ */
+export type MaskMark = 'placeholder' | 'asterisk' | 'mou' | 'cross' | 'circle' | 'box';
+
+const MASK_PATTERNS: readonly (readonly [MaskMark, RegExp])[] = [
+  ['placeholder', /[[［【][^\]］】]*[\]］】]/u],
+  ['asterisk', /[*＊]/u],
+  ['mou', /某/u],
+  ['cross', /×|[XxＸｘ]{2,}|(?<=\p{Script=Han})[XxＸｘ](?=\p{Script=Han})/u],
+  ['circle', /[○◯]|(?<![一二三四五六七八九十〇零])〇+(?![一二三四五六七八九十〇零])/u],
+  ['box', /[□■]/u],
+];
+
+/**
+ * The mask marks in `name` (see `MaskMark` for each mark and why it is a mask), in the order of
+ * `MaskMark`; empty for a name published in full. Pure.
+ */
+export function maskMarksOf(name: string): MaskMark[] {
+  return MASK_PATTERNS.filter(([, re]) => re.test(name)).map(([mark]) => mark);
+}
+
+/** True when `name` hides part of itself (`maskMarksOf` finds a mark): it is never matched by name. */
+export function isMaskedName(name: string): boolean {
+  return maskMarksOf(name).length > 0;
+}
+
+/**
+ * Matches `hint` by credit code, then registration no., then name + county (see the module
+ * comment); a masked name (`isMaskedName`) skips the name rule.
+ */
 export function matchParty(hint: PartyHint, lookup: CandidateLookup): PartyMatch {
   for (const method of MATCH_ORDER) {
     if (method === 'uscc' && hint.uscc) {
@@ -67,7 +115,7 @@ export function matchParty(hint: PartyHint, lookup: CandidateLookup): PartyMatch
       const found = pick(lookup.byRegistrationNo(hint.registrationNo), method, hint.countyCode);
       if (found) return found;
     }
-    if (method === 'nameCounty' && hint.name) {
+    if (method === 'nameCounty' && hint.name && !isMaskedName(hint.name)) {
       const compatible = lookup.byName(hint.name).filter((p) => p.countyCode === null || hint.countyCode === null || p.countyCode === hint.countyCode);
       const found = pick(compatible, method, hint.countyCode);
       if (found) return found;

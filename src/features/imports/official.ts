@@ -21,7 +21,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { z } from '../../lib/zod.ts';
-import { normalizePartialDate } from '../../lib/dates.ts';
+import { normalizePartialDate, normalizePublishedDate, precisionOf } from '../../lib/dates.ts';
 import { isValidUscc, normalizeUscc } from '../workshops/uscc.ts';
 import { parseFailedItemsCell, SamplingCellError, type FailedItem } from './sampling-cell.ts';
 import { HTTP_URL_MESSAGE, isHttpUrl } from '../../lib/urls.ts';
@@ -91,11 +91,11 @@ export interface TableRecords {
   records: string[][];
 }
 
-const partialDate = z
+const publishedDate = z
   .string()
   .trim()
   .transform((v, ctx) => {
-    const d = normalizePartialDate(v);
+    const d = normalizePublishedDate(v);
     if (!d) ctx.addIssue({ code: 'custom', message: `日期“${v}”无法识别` });
     return d ?? '';
   });
@@ -104,8 +104,11 @@ const partialDate = z
 export const announcementSchema = z.object({
   title: z.string().trim().min(4, '请填写通告标题').max(200),
   announcementNo: z.string().trim().max(40).optional(),
-  /** YYYY-MM-DD, or YYYY-MM when only the month is known */
-  announcementDate: partialDate,
+  /**
+   * as published (`normalizePublishedDate`): `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or `--MM-DD` when a
+   * repost gives no year; the verdict reads the unknown part (src/features/workshops/verdict.ts)
+   */
+  announcementDate: publishedDate,
   authority: z.string().trim().min(2, '请填写发布机关').max(60),
   /** SAMR food category of the table (files are published one per category) */
   category: z.string().trim().max(40).optional(),
@@ -151,12 +154,15 @@ export interface PenaltyRow {
   penaltyContent: string | null;
   fineYuan: number | null;
   confiscationYuan: number | null;
+  /** `YYYY-MM-DD` or `YYYY-MM` */
   decidedOn: string | null;
+  /** `YYYY-MM-DD` or `YYYY-MM` */
   publishedDisclosureEnd: string | null;
   authority: string | null;
   transferredToPolice: boolean;
   remarks: string | null;
   announcementTitle: string | null;
+  /** as published (`normalizePublishedDate`); with no `decidedOn`, a day or a month */
   announcementDate: string | null;
   sourceUrl: string | null;
   sourceNote: string | null;
@@ -358,20 +364,26 @@ export function parsePenaltyRecords(table: TableRecords, firstRow = 1): ParseRes
     };
     const fineYuan = money('罚款金额(万元)');
     const confiscationYuan = money('没收违法所得、没收非法财物的金额(万元)');
-    const date = (column: string): string | null => {
+    // a decision date and a published end need the month at least (the disclosure rules count from
+    // them); the announcement date is kept as published, a year alone or a day without a year included
+    const date = (column: string, normalize: (v: string) => string | null): string | null => {
       const v = get(column);
       if (!v) return null;
-      const d = normalizePartialDate(v);
+      const d = normalize(v);
       if (!d) rowErrors.push({ row, column, message: `日期“${v}”无法识别` });
       // a decision or announcement is published after it was made (公示截止期 lies ahead)
-      else if (column !== '公示截止期' && d > todayInShanghai().slice(0, d.length)) rowErrors.push({ row, column, message: `日期“${v}”晚于今天，请核对` });
+      else if (column !== '公示截止期' && precisionOf(d) !== 'monthDay' && d > todayInShanghai().slice(0, d.length)) rowErrors.push({ row, column, message: `日期“${v}”晚于今天，请核对` });
       return d;
     };
-    const decidedOn = date('处罚决定日期');
-    const publishedDisclosureEnd = date('公示截止期');
-    const announcementDate = date('来源公告日期');
+    const decidedOn = date('处罚决定日期', normalizePartialDate);
+    const publishedDisclosureEnd = date('公示截止期', normalizePartialDate);
+    const announcementDate = date('来源公告日期', normalizePublishedDate);
     if (!get('处罚决定日期') && !get('来源公告日期')) {
       rowErrors.push({ row, column: '处罚决定日期', message: '处罚决定日期不能为空（无决定日期时须有来源公告日期）' });
+    } else if (!get('处罚决定日期') && announcementDate && precisionOf(announcementDate) !== 'day' && precisionOf(announcementDate) !== 'month') {
+      // publicity starts on the decision day, else the announcement day (import.server.ts): a year
+      // alone or a day without a year cannot start it (disclosure.ts), so the row would never be shown
+      rowErrors.push({ row, column: '处罚决定日期', message: '处罚决定日期不能为空：来源公告日期未公布年份或月份，公示期无法起算' });
     }
     const sourceUrl = get('来源网址');
     if (sourceUrl && !isHttpUrl(sourceUrl)) rowErrors.push({ row, column: '来源网址', message: HTTP_URL_MESSAGE });

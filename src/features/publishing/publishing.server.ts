@@ -18,6 +18,7 @@ import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzl
 import type { Db } from '../../db/client.ts';
 import { divisions, exposures, honors, parties, penalties, replies, type Exposure, type Honor, type Party, type Reply } from '../../db/schema.ts';
 import { pub as t } from '../../i18n/admin-publishing.zh-CN.ts';
+import { zh } from '../../i18n/zh-CN.ts';
 import { reindexParties } from '../search/search.server.ts';
 import { appendAudit } from '../staff/audit.server.ts';
 import { can, RULES, type Actor, type StaffAction } from '../staff/authz.ts';
@@ -338,7 +339,7 @@ export function replyableRecords(db: Db, partyId: number, today: string): Replya
   const kinds = t.replies.recordKinds;
   return [
     ...profile.penalties.map((p) => ({ kind: 'penalty' as const, id: p.id, label: `${kinds.penalty}：${p.decisionNo ?? p.violationType ?? ''}（${p.decidedOn ?? p.disclosureStart ?? ''}）` })),
-    ...profile.samplingTests.map((s) => ({ kind: 'samplingTest' as const, id: s.id, label: `${kinds.samplingTest}：${s.productName}（${s.announcementDate ?? ''}）` })),
+    ...profile.samplingTests.map((s) => ({ kind: 'samplingTest' as const, id: s.id, label: `${kinds.samplingTest}：${s.productName}（${zh.publishedDate(s.announcementDate)}）` })),
     ...profile.inspections.map((i) => ({ kind: 'inspection' as const, id: i.id, label: `${kinds.inspection}：${i.inspectedOn}` })),
     ...profile.exposures.map((e) => ({ kind: 'exposure' as const, id: e.id, label: `${kinds.exposure}：${e.basisRef}（${e.publishedOn}）` })),
     ...profile.honors.map((h) => ({ kind: 'honor' as const, id: h.id, label: `${kinds.honor}：${h.title}（${h.year}）` })),

@@ -7,6 +7,9 @@
  */
 import type { Meilisearch } from 'meilisearch';
 import type { Db } from '../../db/client.ts';
+import { divisions } from '../../db/schema.ts';
+import { zh } from '../../i18n/zh-CN.ts';
+import { resolvePlaceParams } from './place-param.ts';
 import { parseSearchParams, searchParamErrors } from './search.ts';
 import { searchWorkshops } from './search.server.ts';
 
@@ -27,15 +30,22 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * 200 `{ query, total, totalCapped, page, totalPages, degraded, hits: [{ id, name, nameHtml, kind,
  * status, demo, registrationNo, countyCode, countyName, cityName, distanceM, url }], facets }`,
  * where `nameHtml` is escaped HTML with `<mark>` around matches and `distanceM` is in metres;
- * or 400 `{ error, fields: [{ field, message }] }` naming each invalid parameter in Chinese.
- * A `Server-Timing` header gives Meilisearch's own time (`engine`) and the whole call
- * (`handler`), in ms. Never throws for bad input; a Meilisearch outage gives `degraded: true`.
+ * or 400 `{ error, fields: [{ field, message, choices? }] }` naming each invalid parameter in
+ * Chinese. `city` and `county` may be names (`county=东湖区`, ./place-param.ts); one that names no
+ * single division is a 400 field error whose `choices` (`[{ field, code, name, cityName }]`) are
+ * the divisions it may have meant. A `Server-Timing` header gives Meilisearch's own time (`engine`)
+ * and the whole call (`handler`), in ms. Never throws for bad input; a Meilisearch outage gives
+ * `degraded: true`.
  */
 export async function searchApi(db: Db, client: Meilisearch, params: URLSearchParams): Promise<ApiAnswer> {
   const started = performance.now();
-  const parsed = parseSearchParams(params);
-  if (!parsed.success) {
-    const fields = searchParamErrors(parsed.error).map(({ field, message }) => ({ field, message }));
+  const places = resolvePlaceParams(params, () => db.select().from(divisions).all());
+  const parsed = parseSearchParams(places.params);
+  if (!parsed.success || places.problems.length > 0) {
+    const fields = [
+      ...places.problems.map((p) => ({ field: p.field, message: zh.search.placeProblem(p), choices: p.choices })),
+      ...(parsed.success ? [] : searchParamErrors(parsed.error).map(({ field, message }) => ({ field, message }))),
+    ];
     return { status: 400, body: JSON.stringify({ error: '查询参数有误', fields }), headers: {} };
   }
   const result = await searchWorkshops(db, client, parsed.data, { snippets: false });

@@ -13,7 +13,7 @@
  * Warning-only penalties are never published under either regime.
  */
 import type { Penalty } from '../../db/schema.ts';
-import { addDays, addMonths, compareDays, firstDayOf, lastDayOf, minDay } from '../../lib/dates.ts';
+import { addDays, addMonths, compareDays, firstDayOf, minDay } from '../../lib/dates.ts';
 
 /**
  * Penalty kinds (处罚类别) as stored in `penalties.penaltyKinds` (Chinese codes kept exactly as
@@ -234,7 +234,17 @@ function inRange(rule: DisclosureRule, day: string | null): boolean {
   return true;
 }
 
-/** First day of publicity: `disclosureStart`, else `decidedOn`; a `YYYY-MM` means its first day. */
+/**
+ * First day of publicity: `disclosureStart`, else `decidedOn`; a `YYYY-MM` (a date published
+ * without its day) means its first day. Reading a partial date here is a legal choice: a penalty
+ * may be published only within its period (令第45号 第十四条; 《市场监督管理信用修复管理办法》
+ * 总局令第107号 第二条: publication stops when the period ends), so every partial date is read as the day that ENDS publicity
+ * earliest: a month's first day for the start (and for `repairedOn`), and for a published end
+ * (`publishedDisclosureEnd`) too. A penalty is then never shown after the last day its period can
+ * end; the cost is that it may leave the pages up to a month before its real end. A month never
+ * straddles a change of regime (`NDRC_REGIME_START` is a first of the month). The importer refuses
+ * a start known only to the year or without a year (src/features/imports/official.ts).
+ */
 function startOf(p: PenaltyForDisclosure): string | null {
   return firstDayOf(p.disclosureStart) ?? firstDayOf(p.decidedOn);
 }
@@ -255,8 +265,8 @@ export function ruleFor(p: PenaltyForDisclosure): DisclosureRule {
 /**
  * The disclosure of `p` (see `Disclosure`): start = `disclosureStart ?? decidedOn` (a `YYYY-MM`
  * start = its first day); end = start + the rule's period − 1 day. A `publishedDisclosureEnd`
- * (公示截止期 as published; a `YYYY-MM` = that month's last day) wins when earlier; credit repair
- * (`repairedOn`, 信用修复) ends publicity the day before repair.
+ * (公示截止期 as published; a `YYYY-MM` = that month's first day, see `startOf`) wins when earlier;
+ * credit repair (`repairedOn`, 信用修复) ends publicity the day before repair.
  */
 export function disclosureOf(p: PenaltyForDisclosure): Disclosure {
   const rule = ruleFor(p);
@@ -265,7 +275,7 @@ export function disclosureOf(p: PenaltyForDisclosure): Disclosure {
     return { published: rule.periodMonths !== null, rule, start: null, end: null };
   }
   let end = addDays(addMonths(start, rule.periodMonths), -1);
-  end = minDay(end, lastDayOf(p.publishedDisclosureEnd)) ?? end;
+  end = minDay(end, firstDayOf(p.publishedDisclosureEnd)) ?? end;
   const repaired = firstDayOf(p.repairedOn);
   if (repaired !== null) end = minDay(end, addDays(repaired, -1)) ?? end;
   return { published: true, rule, start, end };

@@ -8,7 +8,7 @@
  * (已注销) → noRecentAdverse (无近期不良记录). Records dated after `today` are ignored.
  */
 import type { Honor, Inspection, Party, Penalty, SamplingTest } from '../../db/schema.ts';
-import { addDays, addMonths, compareDays, firstDayOf, isDay, lastDayOf } from '../../lib/dates.ts';
+import { addDays, addMonths, compareDays, firstDayOf, isDay, lastDayOf, minDay, normalizePartialDate, possibleDays, precisionOf, type DaySpan } from '../../lib/dates.ts';
 import type { PenaltyForDisclosure } from './disclosure.ts';
 import { disclosureOf, isPenaltyPublic, isTransferredToPolice, revokesRegistration } from './disclosure.ts';
 
@@ -22,17 +22,18 @@ export const SAMPLING_WARNING_MONTHS = 12;
 export const SAMPLING_ATTENTION_MONTHS = 24;
 
 /**
- * What the verdict reads. Dates are `YYYY-MM-DD`; `announcementDate` may be `YYYY-MM`.
+ * What the verdict reads. Dates are `YYYY-MM-DD`; a sampling test's `announcementDate` is stored
+ * as published (`YYYY-MM`, `YYYY` or `--MM-DD` too, src/lib/dates.ts `DatePrecision`), and its
+ * `batch` (生产日期/批号) and `createdAt` (the instant it was entered) bound what that date can
+ * mean (`samplingSpan`); without `createdAt`, today bounds it.
  * `party.registrationStatus` null on a workshop is read as `valid` (an imported registration whose
  * status column was blank); its `validUntil` still applies.
  */
 export interface VerdictInput {
   party: Pick<Party, 'kind' | 'registrationStatus' | 'validUntil' | 'seriousListUntil'>;
   inspections: Pick<Inspection, 'id' | 'inspectedOn' | 'result' | 'rectification' | 'rectifiedOn'>[];
-  samplingTests: Pick<
-    SamplingTest,
-    'id' | 'sampledOn' | 'announcementDate' | 'result' | 'disposal' | 'disposalDoneOn'
-  >[];
+  samplingTests: (Pick<SamplingTest, 'id' | 'sampledOn' | 'announcementDate' | 'result' | 'disposal' | 'disposalDoneOn'> &
+    Partial<Pick<SamplingTest, 'batch' | 'createdAt'>>)[];
   penalties: (PenaltyForDisclosure & Pick<Penalty, 'id' | 'decisionNo'>)[];
   honors: Pick<Honor, 'id' | 'kind' | 'year' | 'validUntil' | 'withdrawnOn'>[];
 }
@@ -103,7 +104,9 @@ export type VerdictRecordKind = 'penalty' | 'samplingTest' | 'inspection' | 'hon
  * `date` = the record's day (`YYYY-MM-DD`: decision or publicity start of a penalty, reference day
  * of a sampling test, inspection day; null for honors and the party row); `until` = last day
  * (inclusive) the fact counts, when known: a penalty's disclosure end, the end of a sampling
- * window, a list, honor or registration end.
+ * window, a list, honor or registration end. `published` = the date as published when it is not a
+ * whole day (`2019-03`, `--02-04`): `date` is then the day the rule read it as (`samplingSpan`),
+ * and pages show `published`.
  */
 export interface VerdictReason {
   code: VerdictReasonCode;
@@ -111,6 +114,7 @@ export interface VerdictReason {
   recordId: number | null;
   date: string | null;
   until: string | null;
+  published?: string;
 }
 
 /** The verdict: a status and its reasons (never empty), most serious facts first. */
@@ -125,9 +129,60 @@ type PenaltyRow = VerdictInput['penalties'][number];
 
 const isOnOrBefore = (day: string, today: string): boolean => compareDays(day, today) <= 0;
 
-/** Reference day of a sampling test: sampling day, else announcement day (a month = its first day). */
-function samplingDay(t: SamplingRow): string | null {
-  return firstDayOf(t.sampledOn) ?? firstDayOf(t.announcementDate);
+/** A production or purchase date written in 生产日期/批号 (`2017-4-12`, `购进日期:2018-08-08`), as its first day; null for a batch code. */
+function producedOn(batch: string | null | undefined): string | null {
+  const m = /(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4}[-/.年]\d{1,2}月?|(?<!\d)\d{8}(?!\d))/u.exec((batch ?? '').normalize('NFKC'));
+  return m ? firstDayOf(normalizePartialDate(m[1])) : null;
+}
+
+/**
+ * The days a sampling test can be dated to, for the windows of the verdict: its sampling day when
+ * recorded; else what its announcement date, as published, can mean (`possibleDays`): not before the
+ * production date of the batch (a product is announced after it was made and sampled), not after
+ * the day the record was entered (`createdAt`, Asia/Shanghai) nor today. `published` is set when
+ * that date is not a whole day. Null when the test has no usable date.
+ */
+type SamplingSpan = (DaySpan & { published: string | null }) | null;
+
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+function samplingSpan(t: SamplingRow, today: string): SamplingSpan {
+  const sampled = firstDayOf(t.sampledOn);
+  if (sampled !== null) return { earliest: sampled, latest: sampled, published: null };
+  const instant = t.createdAt ? Date.parse(t.createdAt) : Number.NaN;
+  const entered = Number.isNaN(instant) ? null : new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  const span = possibleDays(t.announcementDate, { notBefore: producedOn(t.batch), notAfter: minDay(entered, today) ?? today });
+  if (span === null) return null;
+  const precision = precisionOf(t.announcementDate);
+  return { ...span, published: precision === 'day' ? null : t.announcementDate };
+}
+
+/**
+ * Reading a sampling date that is not a whole day (a month, a year, a day without a year) in the
+ * 12- and 24-month windows of DESIGN.md "The verdict" (警示 and 关注 rows). These windows are
+ * Fangxin's own rule, not a legal publicity period like a penalty's (disclosure.ts reads a partial
+ * start its own way): the authority's announcement stays published. The two risks are weighed per rule:
+ * - 警示 (12 months) is given only when EVERY day the date can mean is in the window: it reads the
+ *   earliest day (`certainlyWithin`). A warning never rests on an announcement that may be older
+ *   than 12 months (showing an expired warning against a named business is the worse error: the
+ *   verdict is shown next to its name);
+ * - 关注 (24 months) is given when ANY such day is in the window: it reads the latest day
+ *   (`possiblyWithin`), so a failure that may still be recent is never hidden; a failure that is
+ *   possibly but not certainly within 12 months (and not disposed) lands here too, as 关注;
+ * - a date without a year and nothing before it (no production date) has no earliest day: it is
+ *   never 警示, and 关注 until 24 months after the latest day it can mean (the last such day on or
+ *   before the day it was entered), then no longer counted. The page shows it as published
+ *   (2月4日（年份未公布）).
+ * For a whole day both readings are the day itself.
+ */
+function certainlyWithin(span: DaySpan | null, months: number, today: string): boolean {
+  return span !== null && span.earliest !== null && inWindow(span.earliest, months, today) && isOnOrBefore(span.latest, today);
+}
+
+/** See `certainlyWithin`: some day the date can mean is in the window. */
+function possiblyWithin(span: DaySpan | null, months: number, today: string): boolean {
+  return span !== null && compareDays(addMonths(today, -months), span.latest) < 0 && (span.earliest === null || isOnOrBefore(span.earliest, today));
 }
 
 /** True when `day` is in the window of `months` ending today: today − months < day ≤ today. */
@@ -185,14 +240,16 @@ function penaltyReason(code: VerdictReasonCode, p: PenaltyRow): VerdictReason {
   return { code, recordKind: 'penalty', recordId: p.id, date: firstDayOf(p.decidedOn) ?? start, until: end };
 }
 
-function samplingReason(code: VerdictReasonCode, t: SamplingRow, months: number | null): VerdictReason {
-  const day = samplingDay(t);
+/** A reason on a sampling test; `reading` says which end of its span the rule read (`certainlyWithin`). */
+function samplingReason(code: VerdictReasonCode, t: SamplingRow, span: SamplingSpan, months: number | null, reading: 'earliest' | 'latest'): VerdictReason {
+  const day = span === null ? null : reading === 'earliest' ? (span.earliest ?? span.latest) : span.latest;
   return {
     code,
     recordKind: 'samplingTest',
     recordId: t.id,
     date: day,
     until: day !== null && months !== null ? windowEnd(day, months) : null,
+    ...(span?.published ? { published: span.published } : {}),
   };
 }
 
@@ -211,7 +268,8 @@ function inspectionReason(code: VerdictReasonCode, i: InspectionRow): VerdictRea
  *    disposal is not complete (`disposal` 'none', or `disposalDoneOn` null or after today); the latest
  *    inspection `nonCompliant` and not rectified (`rectification` ≠ 'done', or `rectifiedOn` after today);
  * 3. attention: a failed sampling test dated in (today − 24 months, today]; the latest inspection
- *    `partlyCompliant`;
+ *    `partlyCompliant`. A sampling date published without its day, month or year is in a window
+ *    for 警示 only when all its possible days are, for 关注 when any is (`certainlyWithin`);
  * 4. demonstration: a workshop with a valid registration and a `demonstrationUnit` honor not withdrawn
  *    (`withdrawnOn` null or after today) and current (`validUntil` null or ≥ today);
  * 5. good: a workshop, registration `valid` (or null) and `validUntil` null or ≥ today, with at least
@@ -231,17 +289,17 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
     const day = firstDayOf(i.inspectedOn);
     return day !== null && isOnOrBefore(day, today);
   });
+  const spans = new Map(input.samplingTests.map((t) => [t, samplingSpan(t, today)]));
+  const spanOf = (t: SamplingRow): SamplingSpan => spans.get(t) ?? null;
+  // a record is ignored only when every day it can mean is after today
   const samplingTests = input.samplingTests.filter((t) => {
-    const day = samplingDay(t);
-    return day === null || isOnOrBefore(day, today);
+    const span = spanOf(t);
+    return span === null || isOnOrBefore(span.earliest ?? span.latest, today);
   });
   const publicPenalties = input.penalties.filter((p) => isPenaltyPublic(p, today));
   const latestInspection = latest(inspections, (i) => firstDayOf(i.inspectedOn));
-  const failedSampling = (months: number): SamplingRow[] =>
-    samplingTests.filter((t) => {
-      const day = samplingDay(t);
-      return t.result === 'fail' && day !== null && inWindow(day, months, today);
-    });
+  const failedSampling = (months: number, within: typeof certainlyWithin): SamplingRow[] =>
+    samplingTests.filter((t) => t.result === 'fail' && within(spanOf(t), months, today));
 
   // 1. 严重失信
   const serious: VerdictReason[] = [];
@@ -263,9 +321,9 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
   // 2. 警示
   const warning: VerdictReason[] = [
     ...publicPenalties.map((p) => penaltyReason('penaltyInPeriod', p)).sort(byDateDesc),
-    ...failedSampling(SAMPLING_WARNING_MONTHS)
+    ...failedSampling(SAMPLING_WARNING_MONTHS, certainlyWithin)
       .filter((t) => !isDisposed(t, today))
-      .map((t) => samplingReason('samplingFailedUndisposed', t, SAMPLING_WARNING_MONTHS))
+      .map((t) => samplingReason('samplingFailedUndisposed', t, spanOf(t), SAMPLING_WARNING_MONTHS, 'earliest'))
       .sort(byDateDesc),
   ];
   if (latestInspection?.result === 'nonCompliant' && !isRectified(latestInspection, today)) {
@@ -274,8 +332,8 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
   if (warning.length > 0) return { status: 'warning', reasons: warning };
 
   // 3. 关注
-  const attention: VerdictReason[] = failedSampling(SAMPLING_ATTENTION_MONTHS)
-    .map((t) => samplingReason('samplingFailedRecent', t, SAMPLING_ATTENTION_MONTHS))
+  const attention: VerdictReason[] = failedSampling(SAMPLING_ATTENTION_MONTHS, possiblyWithin)
+    .map((t) => samplingReason('samplingFailedRecent', t, spanOf(t), SAMPLING_ATTENTION_MONTHS, 'latest'))
     .sort(byDateDesc);
   if (latestInspection?.result === 'partlyCompliant') {
     attention.push(inspectionReason('inspectionPartlyCompliant', latestInspection));
@@ -337,11 +395,12 @@ export function computeVerdict(input: VerdictInput, today: string): Verdict {
       const code = latestInspection.result === 'compliant' ? 'latestInspectionCompliant' : 'latestInspectionRectified';
       good.push(inspectionReason(code, latestInspection));
     }
-    const latestSampling = latest(samplingTests, samplingDay) ?? samplingTests.at(-1) ?? null;
+    // the latest by the latest day each can mean: a test that may be the newest is the one shown
+    const latestSampling = latest(samplingTests, (t) => spanOf(t)?.latest ?? null) ?? samplingTests.at(-1) ?? null;
     if (latestSampling !== null) {
       // a failure within the attention window was caught above
       const code = latestSampling.result === 'pass' ? 'latestSamplingPassed' : 'latestSamplingFailedBeyondWindow';
-      good.push(samplingReason(code, latestSampling, null));
+      good.push(samplingReason(code, latestSampling, spanOf(latestSampling), null, 'latest'));
     }
     return { status: 'good', reasons: good };
   }
