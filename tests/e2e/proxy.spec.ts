@@ -129,7 +129,8 @@ test('forged X-Forwarded-For headers do not lift the tip limit, through nginx or
 
 test('the site logs one JSON line per request, with its id and without addresses or personal query strings', async ({ request }) => {
   const tracked = await request.get(`${nginx.origin}/report/track?receiptNo=9999888877776666`, { ignoreHTTPSErrors: true });
-  const id = tracked.headers()['x-request-id'];
+  const id = tracked.headers()['x-request-id'] ?? '';
+  expect(id).toMatch(/^[0-9a-f]{32}$/u);
   await expect.poll(() => site.stdout().includes(id)).toBe(true);
   const lines = site.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(lines.length).toBeGreaterThan(10);
