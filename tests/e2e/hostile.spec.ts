@@ -11,11 +11,13 @@
  * markup — in HTML (read by Chromium's parser) only as text or inside a quoted attribute value,
  * never an element, an attribute name or script; never raw in another text body; in JSON only
  * inside a string (the body parses and is served as JSON with nosniff) — no injected header, no
- * file created outside DATA_DIR or inside it with a name the client chose. Bulk POSTs carry the site's Origin so that they reach the handlers
- * (Astro answers 403 to a cross-site form post). Hostile tips are refused before they count
- * towards the hourly tip limit; two valid tips and a message carry the hostile file names into
- * storage, and official tables uploaded under the same names into import previews.
- * Requests only: the `js` project alone (`jsOnly` in playwright.config.ts).
+ * file created outside DATA_DIR or inside it with a name the client chose.
+ *
+ * Bulk POSTs carry the site's Origin so that they reach the handlers (Astro answers 403 to a
+ * cross-site form post). Hostile tips are refused before they count towards the hourly tip limit;
+ * two valid tips and a message carry the hostile file names into storage, and official tables
+ * uploaded under the same names into import previews. Requests only (Chromium parses the HTML):
+ * the `js` project alone (`jsOnly` in playwright.config.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -227,7 +229,7 @@ function listTree(dir: string, depth: number, skip: readonly string[] = []): Set
 
 const added = (before: Set<string>, after: Set<string>) => [...after].filter((p) => !before.has(p));
 
-test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothing raw and writes no file by a client-chosen name', async ({ request, page, baseURL }) => {
+test('a hostile-input corpus: every answer under 500 within 5 s, no injected markup or header, no file by a client-chosen name', async ({ request, page, baseURL }) => {
   test.setTimeout(240_000);
   const origin = baseURL ?? '';
   const port = Number(new URL(origin).port);
