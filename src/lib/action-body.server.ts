@@ -3,7 +3,7 @@
  * runtime (astro/dist/actions/runtime/server.js `parseRequestBody`) lets the SyntaxError of JSON
  * that does not parse escape (a 500, logged as a server error) and answers a multipart body it
  * cannot split (cut short, no boundary) 415 without a message; src/middleware.ts answers both 400
- * with `UNREADABLE_BODY_MESSAGE` before the action runs.
+ * with `zh.unreadableBody` before the action runs.
  */
 import { EVIDENCE_LIMITS } from '../features/tips/evidence.ts';
 

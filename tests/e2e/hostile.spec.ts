@@ -11,10 +11,13 @@
  * markup — in HTML (read by Chromium's parser) only as text or inside a quoted attribute value,
  * never an element, an attribute name or script; never raw in another text body; in JSON only
  * inside a string (the body parses and is served as JSON with nosniff) — no injected header, no
- * file created outside DATA_DIR or inside it with a name the client chose. Bulk POSTs carry the site's Origin so that they reach the handlers
- * (Astro answers 403 to a cross-site form post). Hostile tips are refused before they count
- * towards the hourly tip limit; three valid tips carry the hostile file names into storage.
- * Requests only: the `js` project alone (`jsOnly` in playwright.config.ts).
+ * file created outside DATA_DIR or inside it with a name the client chose.
+ *
+ * Bulk POSTs carry the site's Origin so that they reach the handlers (Astro answers 403 to a
+ * cross-site form post). Hostile tips are refused before they count towards the hourly tip limit;
+ * two valid tips and a message carry the hostile file names into storage, and official tables
+ * uploaded under the same names into import previews. Requests only (Chromium parses the HTML):
+ * the `js` project alone (`jsOnly` in playwright.config.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -23,6 +26,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { expect, test } from '@playwright/test';
 import { SERVER_TIMEOUTS } from '../../src/cli/server-timeouts.ts';
+import { PENALTY_COLUMNS } from '../../src/features/imports/official.ts';
 import { rawRequest, sendRaw, slowHeaders, type RawAnswer } from './helpers/raw-http.ts';
 import { readE2eDb, tokenOf } from './helpers/requests.ts';
 import { ADMIN, e2eDataDir, ensureAdmin } from './helpers/staff.ts';
@@ -225,7 +229,7 @@ function listTree(dir: string, depth: number, skip: readonly string[] = []): Set
 
 const added = (before: Set<string>, after: Set<string>) => [...after].filter((p) => !before.has(p));
 
-test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothing raw and writes no file by a client-chosen name', async ({ request, page, baseURL }) => {
+test('a hostile-input corpus: every answer under 500 within 5 s, no injected markup or header, no file by a client-chosen name', async ({ request, page, baseURL }) => {
   test.setTimeout(240_000);
   const origin = baseURL ?? '';
   const port = Number(new URL(origin).port);
@@ -383,6 +387,13 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
     add(`${target}: unquoted name with spaces`, post(target, { 'Content-Type': mp }, multipart([...tipFields(false), { name: 'evidence', disposition: `form-data; name=evidence; filename=${RUN} x.png`, type: 'image/png', data: photo }], boundary), origin));
   }
 
+  // an official table under each hostile name, as staff: kept as a preview under a generated name
+  const penaltyCsv = `${PENALTY_COLUMNS.join(',')}\n${PENALTY_COLUMNS.map((c) => (c === '行政相对人名称' ? RUN : '')).join(',')}\n`;
+  for (const hostile of HOSTILE_NAMES) {
+    const body = multipart([{ name: 'kind', data: 'penalties' }, { name: 'file', filename: hostile.name, type: 'text/csv', data: penaltyCsv }], boundary);
+    add(`imports.upload: file name ${hostile.label}`, post('/_actions/imports.upload', { 'Content-Type': mp, Cookie: staffCookie }, body, origin), (a) => (a.status === 200 ? null : `status ${a.status}, not 200`));
+  }
+
   // run the corpus, four requests at a time (the machine's two cores are shared with the other worker)
   const answers: RawAnswer[] = new Array<RawAnswer>(cases.length);
   let next = 0;
@@ -395,8 +406,8 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
     }),
   );
 
-  // three valid tips carry the hostile names into storage: with raw control characters (the names
-  // Astro's own parser reads), the others (busboy's path), and a reporter's message
+  // two valid tips and a message carry the hostile names into storage: with raw control characters
+  // (the names Astro's own parser reads), the others (busboy's path), and a reporter's message
   const validTips: RawAnswer[] = [];
   const rawNames = HOSTILE_NAMES.filter((h) => h.raw);
   const otherNames = HOSTILE_NAMES.filter((h) => !h.raw);
@@ -465,4 +476,5 @@ test('a hostile-input corpus gets a prompt answer under 500 each, reflects nothi
   expect(newInTmp).toEqual([]);
   expect(newInData.filter((p) => p.includes(RUN) || /passwd|\.png$/u.test(p))).toEqual([]);
   for (const p of newInData.filter((f) => f.startsWith('evidence/'))) expect(p).toMatch(/^evidence\/[0-9a-f]{32}\.bin$/u);
+  for (const p of newInData.filter((f) => f.startsWith('imports/'))) expect(p).toMatch(/^imports\/[0-9a-f]{24}\.json$/u);
 });
