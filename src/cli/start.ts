@@ -93,8 +93,11 @@ function shutdown(reason: string, code = 0): void {
     process.exit(code || 1);
   }, SHUTDOWN_LIMIT_MS);
   void Promise.allSettled([closeServer(), running.search?.local?.stop(), stopBuild()]).then(() => {
-    db.$client.close();
-    process.exit(code);
+    try {
+      db.$client.close();
+    } finally {
+      process.exit(code);
+    }
   });
 }
 if (seedIfEmpty(db, { demoCount: config.DEMO_COUNT, today: todayInShanghai(), log })) log('database seeded');

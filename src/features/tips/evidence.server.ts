@@ -69,7 +69,7 @@ export interface EvidencePreview {
 /**
  * One stored file, shaped as a `tipEvidence` row without `tipId`/`receivedAt` (`originalName` is
  * the cleaned display name; `width`/`height` are the original's upright pixels, null when
- * unknown), plus `paths`: the absolute paths written (the temporary name, then the final one), for cleanup.
+ * unknown), plus `paths`: the absolute paths written (original, then preview), for cleanup.
  */
 export interface StoredEvidence {
   position: number;
@@ -197,19 +197,24 @@ async function writeSealed(dir: string, dataKey: Buffer, plaintext: Uint8Array, 
   const file = path.join(dir, storageName);
   const temp = `${file}.tmp`;
   const sealed = sealParts(dataKey, plaintext);
-  // 'wx': never overwrite; the paths are recorded before writing so a half-written file is removed too
-  written.push(temp, file);
+  // 'wx': never overwrite
   const handle = await openFile(temp, 'wx', 0o600);
   try {
-    const { bytesWritten } = await handle.writev(sealed);
-    const total = sealed.reduce((n, part) => n + part.byteLength, 0);
-    if (bytesWritten !== total) throw new Error(`short write of a sealed evidence file: ${bytesWritten} of ${total} bytes`);
-    // on the disk before it has its name, so the name never stands for a partial file
-    await handle.datasync();
-  } finally {
-    await handle.close();
+    try {
+      const { bytesWritten } = await handle.writev(sealed);
+      const total = sealed.reduce((n, part) => n + part.byteLength, 0);
+      if (bytesWritten !== total) throw new Error(`short write of a sealed evidence file: ${bytesWritten} of ${total} bytes`);
+      // on the disk before it has its name, so the name never stands for a partial file
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    written.push(file);
+    await rename(temp, file);
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await rename(temp, file);
   return storageName;
 }
 
@@ -276,8 +281,8 @@ export async function storeEvidence(dataDir: string, dataKey: Buffer, files: Evi
 /**
  * Seals `plaintext` with `dataKey` into a new generated file under `<dataDir>/evidence` and
  * returns its storage name (`<32 hex>.bin`), on disk under that name when it resolves (see the
- * module comment). The paths are pushed to `written` before writing, so a caller can remove a
- * half-written file too.
+ * module comment). Its path is pushed to `written` before it is renamed into place, so that a
+ * caller can remove it again; a file that fails before that is removed here.
  */
 export async function writeSealedEvidence(dataDir: string, dataKey: Buffer, plaintext: Uint8Array, written: string[]): Promise<string> {
   const dir = evidenceDir(dataDir);
