@@ -130,9 +130,12 @@ function isCodeLike(value: string): boolean {
  * Replaces a `city` or `county` given by name in `params` by its division code (`resolvePlaceName`;
  * the city first, so that the county is looked for in it) and drops one that cannot be read,
  * reporting why. Values of digits are left as they are, for the query schema (./search.ts).
- * `divisions` is called only when a name has to be read. Returns new params; `params` is unchanged.
+ * `divisions` is called only when a name has to be read. Returns `params` itself when it names no
+ * place by name, else new params; `params` is never changed.
  */
 export function resolvePlaceParams(params: URLSearchParams, divisions: () => readonly PlaceDivision[]): { params: URLSearchParams; problems: PlaceProblem[] } {
+  // the usual request (codes or no place at all) is passed on as it is
+  if ((['city', 'county'] as const).every((field) => isCodeLike(params.get(field)?.trim() || '0'))) return { params, problems: [] };
   const out = new URLSearchParams(params);
   const problems: PlaceProblem[] = [];
   let list: readonly PlaceDivision[] | null = null;

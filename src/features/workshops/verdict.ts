@@ -135,6 +135,12 @@ function producedOn(batch: string | null | undefined): string | null {
   return m ? firstDayOf(normalizePartialDate(m[1])) : null;
 }
 
+/** The days a sampling test can be dated to (`samplingSpan`), with its date as published when not a whole day. */
+type SamplingSpan = (DaySpan & { published: string | null }) | null;
+
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
 /**
  * The days a sampling test can be dated to, for the windows of the verdict: its sampling day when
  * recorded; else what its announcement date, as published, can mean (`possibleDays`): not before the
@@ -142,11 +148,6 @@ function producedOn(batch: string | null | undefined): string | null {
  * the day the record was entered (`createdAt`, Asia/Shanghai) nor today. `published` is set when
  * that date is not a whole day. Null when the test has no usable date.
  */
-type SamplingSpan = (DaySpan & { published: string | null }) | null;
-
-/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
 function samplingSpan(t: SamplingRow, today: string): SamplingSpan {
   const sampled = firstDayOf(t.sampledOn);
   if (sampled !== null) return { earliest: sampled, latest: sampled, published: null };
