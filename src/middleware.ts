@@ -28,7 +28,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const response = adminGate(context) ?? (await refuseUnreadableBody(context)) ?? (await next());
   try {
     const h = response.headers;
-    applySecurityHeaders(h, context.url.pathname);
+    applySecurityHeaders(h, context.url.pathname, import.meta.env.DEV);
     // Astro names no charset for its pages; the header is what non-browser readers go by
     if (h.get('Content-Type') === 'text/html') h.set('Content-Type', 'text/html; charset=utf-8');
     if (context.url.pathname.startsWith('/report') || context.url.pathname.startsWith('/_actions/tips')) h.set('Cache-Control', 'no-store');

@@ -75,13 +75,15 @@ export function securityHeaders(path: string): Readonly<Record<string, string>> 
 /**
  * Sets the security headers on `headers` of an Astro answer to `path`: a page keeps the policy
  * Astro computed for it (its hashes), with the route's `frame-ancestors`; any other answer gets
- * `securityHeaders(path)`. Throws a TypeError when `headers` are immutable (a redirect made with
- * `Response.redirect`).
+ * `securityHeaders(path)`. Under `astro dev` (`dev`) no policy at all: Astro computes none there
+ * and Vite's client runs inline code. Throws a TypeError when `headers` are immutable (a redirect
+ * made with `Response.redirect`).
  */
-export function applySecurityHeaders(headers: Headers, path: string): void {
+export function applySecurityHeaders(headers: Headers, path: string, dev = false): void {
   const pagePolicy = headers.get('Content-Security-Policy');
   for (const [name, value] of Object.entries(securityHeaders(path))) headers.set(name, value);
   if (pagePolicy !== null) headers.set('Content-Security-Policy', withFrameAncestors(pagePolicy, frameAncestors(path)));
+  if (dev) headers.delete('Content-Security-Policy');
 }
 
 /**

@@ -57,6 +57,13 @@ describe('applySecurityHeaders', () => {
     expect(h.get('Content-Security-Policy')).toBe(OTHER_CSP);
     expect(h.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
   });
+
+  it('sends no policy under astro dev, which computes no hashes; the other headers stay', () => {
+    const h = new Headers({ 'Content-Type': 'text/html' });
+    applySecurityHeaders(h, '/', true);
+    expect(h.has('Content-Security-Policy')).toBe(false);
+    expect(h.get('X-Frame-Options')).toBe('DENY');
+  });
 });
 
 describe('presetSecurityHeaders', () => {
