@@ -98,7 +98,8 @@ test('an administrator creates a county officer, who signs in and cannot open /a
 test('wrong passwords hold back the browser that types them; the owner signs in at once in the browser used before', async ({ page, browser }, info) => {
   // Every browser here comes from 127.0.0.1, so this shows the known-device rule (the owner's
   // earlier sign-in), not the address rule: that one is shown in tests/integration/staff-throttle.test.ts.
-  test.setTimeout(120_000);
+  // creates a user, signs in twice and sits out two waits (5 s, 10 s)
+  test.setTimeout(180_000);
   const username = `throttle-${suffix(info)}`;
   await createUserAsAdmin(page, { username, name: '王芳', role: '市级主管', division: '360200' });
   await firstSignIn(page, username);
@@ -107,6 +108,15 @@ test('wrong passwords hold back the browser that types them; the owner signs in 
   // the administrator's and this user's: one per account, sent only to the sign-in page
   expect(device).toHaveLength(2);
   for (const c of device) expect(c).toMatchObject({ path: '/admin/login', httpOnly: true, sameSite: 'Strict' });
+
+  // the owner's browser and a browser that never signed in here wait at the form, right password typed
+  const stranger = await browser.newContext();
+  const strangerPage = await stranger.newPage();
+  for (const p of [page, strangerPage]) {
+    await p.goto('/admin/login');
+    await p.getByLabel('用户名').fill(username);
+    await p.getByLabel('密码', { exact: true }).fill(OWN_PW);
+  }
 
   // another browser types five wrong passwords; from the third on, a try sent too soon is told to wait
   // (5 s, then 10 s: the audit log below shows them whatever this machine's speed)
@@ -124,13 +134,11 @@ test('wrong passwords hold back the browser that types them; the owner signs in 
     }
   }
   // the next try from 127.0.0.1 now waits 20 s; within them the owner's browser signs in at once…
-  await login(page, username, OWN_PW);
+  await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/admin$/u);
-  // …and a browser that never signed in here is still held back after that, even with the right
-  // password (so the owner's sign-in fell inside the wait)
-  const stranger = await browser.newContext();
-  const strangerPage = await stranger.newPage();
-  await login(strangerPage, username, OWN_PW);
+  // …and the other browser, sending the right password after that, is still held back (so the
+  // owner's sign-in fell inside the wait)
+  await strangerPage.getByRole('button', { name: '登录' }).click();
   await expect(strangerPage.getByTestId('login-error')).toHaveText(/^登录失败次数过多，请在 \d+ 秒后再试。$/u);
   await attacker.close();
   await stranger.close();
