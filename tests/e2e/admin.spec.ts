@@ -10,7 +10,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { ADMIN, createUserAsAdmin, ensureAdmin, firstSignIn, INITIAL_PW, login, logout, OWN_PW, suffix } from './helpers/staff.ts';
-import { callAction, readE2eDb, tokenOf } from './helpers/requests.ts';
+import { callAction, tokenOf } from './helpers/requests.ts';
 
 test.beforeAll(() => {
   // the other project may have created it first, with the same password
@@ -93,60 +93,6 @@ test('an administrator creates a county officer, who signs in and cannot open /a
   expect(response?.status()).toBe(403);
   await expect(page.getByTestId('forbidden')).toHaveText('您的角色不能管理用户。');
   await expect(page.getByRole('button', { name: '创建用户' })).toHaveCount(0);
-});
-
-test('wrong passwords hold back the browser that types them; the owner signs in at once in the browser used before', async ({ page, browser }, info) => {
-  // Every browser here comes from 127.0.0.1, so this shows the known-device rule (the owner's
-  // earlier sign-in), not the address rule: that one is shown in tests/integration/staff-throttle.test.ts.
-  test.setTimeout(120_000);
-  const username = `throttle-${suffix(info)}`;
-  await createUserAsAdmin(page, { username, name: '王芳', role: '市级主管', division: '360200' });
-  await firstSignIn(page, username);
-  await logout(page);
-  const device = (await page.context().cookies()).filter((c) => c.name.startsWith('fx_staff_device_'));
-  // the administrator's and this user's: one per account, sent only to the sign-in page
-  expect(device).toHaveLength(2);
-  for (const c of device) expect(c).toMatchObject({ path: '/admin/login', httpOnly: true, sameSite: 'Strict' });
-
-  // another browser types five wrong passwords; from the third on, a try sent too soon is told to wait
-  // (5 s, then 10 s: the audit log below shows them whatever this machine's speed)
-  const attacker = await browser.newContext();
-  const attackerPage = await attacker.newPage();
-  for (let failures = 0; failures < 5; ) {
-    await login(attackerPage, username, `wrong passphrase ${failures}`);
-    const text = (await attackerPage.getByTestId('login-error').textContent()) ?? '';
-    const wait = /^登录失败次数过多，请在 (\d+) 秒后再试。$/u.exec(text);
-    if (wait) {
-      await attackerPage.waitForTimeout(Number(wait[1]) * 1000);
-    } else {
-      expect(text).toBe('用户名或密码不正确。');
-      failures++;
-    }
-  }
-  // the next try from 127.0.0.1 now waits 20 s; within them the owner's browser signs in at once…
-  await login(page, username, OWN_PW);
-  await expect(page).toHaveURL(/\/admin$/u);
-  // …and a browser that never signed in here is still held back after that, even with the right
-  // password (so the owner's sign-in fell inside the wait)
-  const stranger = await browser.newContext();
-  const strangerPage = await stranger.newPage();
-  await login(strangerPage, username, OWN_PW);
-  await expect(strangerPage.getByTestId('login-error')).toHaveText(/^登录失败次数过多，请在 \d+ 秒后再试。$/u);
-  await attacker.close();
-  await stranger.close();
-
-  // the audit log has the waits, and no address
-  const rows = readE2eDb((db) =>
-    db
-      .prepare("SELECT a.reason, a.details FROM audit_log a JOIN staff_users u ON a.target = 'staffUser:' || u.id WHERE u.username = ? AND a.action = 'signInThrottled' ORDER BY a.id")
-      .all(username),
-  ) as { reason: string; details: string }[];
-  expect(rows.map((r) => [r.reason, (JSON.parse(r.details) as { waitSec: number }).waitSec])).toEqual([
-    ['client', 5],
-    ['client', 10],
-    ['client', 20],
-  ]);
-  expect(JSON.stringify(rows)).not.toContain('127.0.0.1');
 });
 
 test('two-step verification: enabled with a code from the app, then asked at sign-in', async ({ page }, info) => {
